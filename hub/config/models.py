@@ -1,0 +1,377 @@
+"""Typed models of the mall's configuration (one TOML file, see docs/configuration.md).
+
+Every model is frozen: the configuration is read once at start and shared by the
+engine, the hub and the apps. Field-level checks live here; checks that need the
+whole file (unknown references, duplicate prefixes, overlapping hours) live in
+`hub.config.crossref`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,47}$")]
+"""Ids are lowercase slugs so they are safe in URLs, file names and wire messages."""
+
+Role = Literal["kiosk", "counter", "display", "supervisor"]
+
+
+class Model(BaseModel):
+    """Base for config models: immutable, and unknown keys are errors (catches typos)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Text(Model):
+    """A text shown to visitors: Bahasa Indonesia always, English optional."""
+
+    id: str = Field(min_length=1)
+    en: str | None = None
+
+    def get(self, language: str) -> str:
+        """Return the text in `language`, falling back to Indonesian."""
+        return self.en if language == "en" and self.en else self.id
+
+
+class TextList(Model):
+    """A list of texts (requirements, procedure steps) in both languages."""
+
+    id: list[str] = Field(default_factory=list)
+    en: list[str] | None = None
+
+    def get(self, language: str) -> list[str]:
+        """Return the items in `language`, falling back to Indonesian."""
+        return self.en if language == "en" and self.en else self.id
+
+
+def _parse_clock(value: object) -> object:
+    """Accept "08:00" strings as well as TOML local times."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{1,2}:\d{2}", value):
+            raise ValueError(f"time must look like 08:00, got {value!r}")
+        hours, minutes = (int(part) for part in value.split(":"))
+        if hours > 23 or minutes > 59:
+            raise ValueError(f"not a time of day: {value!r}")
+        return dt.time(hours, minutes)
+    if not isinstance(value, dt.time):
+        # pydantic would read a number as seconds since midnight (UTC), which then
+        # cannot be compared with the other, naive, times: refuse it here instead.
+        raise ValueError(f"time must look like 08:00, got {value!r}")
+    return value
+
+
+class Hours(Model):
+    """Opening hours on some weekdays; tickets are issued until `cutoff`."""
+
+    days: list[Weekday] = Field(min_length=1)
+    open: dt.time
+    close: dt.time
+    cutoff: dt.time | None = None
+
+    _clock = field_validator("open", "close", "cutoff", mode="before")(_parse_clock)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Hours:
+        if self.open >= self.close:
+            raise ValueError(f"open ({self.open:%H:%M}) must be before close ({self.close:%H:%M})")
+        if self.cutoff is not None and not self.open < self.cutoff <= self.close:
+            raise ValueError(
+                f"cutoff ({self.cutoff:%H:%M}) must be after open and not after close"
+            )
+        if len(set(self.days)) != len(self.days):
+            raise ValueError("a weekday is listed twice")
+        return self
+
+    @property
+    def last_ticket_time(self) -> dt.time:
+        """Latest time a ticket may be issued."""
+        return self.cutoff or self.close
+
+
+class Break(Model):
+    """A daily pause (Friday prayer, lunch); tickets are still issued, calls wait."""
+
+    days: list[Weekday] = Field(min_length=1)
+    start: dt.time
+    end: dt.time
+    reason: Text
+
+    _clock = field_validator("start", "end", mode="before")(_parse_clock)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Break:
+        if self.start >= self.end:
+            raise ValueError(f"start ({self.start:%H:%M}) must be before end ({self.end:%H:%M})")
+        return self
+
+
+class Holiday(Model):
+    """A date the whole mall is closed (libur nasional, cuti bersama)."""
+
+    date: dt.date
+    name: str
+
+
+class Schedule(Model):
+    """The mall's default week; tenants and services may narrow it with their own hours."""
+
+    hours: list[Hours] = Field(min_length=1)
+    breaks: list[Break] = Field(default_factory=list)
+    holidays: list[Holiday] = Field(default_factory=list)
+
+
+class MallInfo(Model):
+    """Who the mall is: shown on the kiosk, the hall display and every ticket."""
+
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    address: str = ""
+    timezone: str = "Asia/Jakarta"
+    logo: str | None = None
+    ticket_footer: Text = Text(id="Terima kasih telah menunggu.", en="Thank you for waiting.")
+    running_text: Text = Text(id="Selamat datang.", en="Welcome.")
+    status_url: str | None = None
+    """Template for the QR code on tickets, e.g. "https://mpp.example.go.id/t/{ticket_id}"."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use e.g. Asia/Jakarta)") from None
+        return value
+
+
+class QueueRules(Model):
+    """How the engine orders and ends tickets."""
+
+    priority_mode: Literal["first", "interleave"] = "interleave"
+    """first: priority visitors always go first; interleave: see next key."""
+    priority_interleave_normal_calls: int = Field(default=2, ge=0, le=20)
+    """After a priority call, this many normal tickets are called before the next priority
+    one (when both wait). 0 behaves like "first"."""
+    priority_kinds: list[Identifier] = Field(
+        default_factory=lambda: ["lansia", "disabilitas", "ibu_hamil"]
+    )
+    no_show_min_recalls: int = Field(default=2, ge=0, le=10)
+    """A ticket may be marked no-show only after it was recalled this many times."""
+    service_time_window: int = Field(default=20, ge=1, le=500)
+    """How many recent service times feed the estimated wait."""
+    pause_reasons: list[Identifier] = Field(
+        default_factory=lambda: ["istirahat", "sholat", "rapat", "lainnya"]
+    )
+
+
+class Tenant(Model):
+    """An agency or bank with a desk in the mall."""
+
+    id: Identifier
+    name: Text
+    short_name: str = Field(min_length=1, max_length=24)
+    kind: Literal["opd", "vertical", "bank", "bumn"]
+    logo: str | None = None
+    hours: list[Hours] | None = None
+    """Overrides the mall's hours; vertical agencies often serve on some weekdays only."""
+
+
+class Service(Model):
+    """A service a tenant offers, with the standard the law asks it to publish."""
+
+    id: Identifier
+    tenant: Identifier
+    name: Text
+    prefix: Annotated[str, Field(pattern=r"^[A-Z]{1,3}$")]
+    category: Literal["perizinan", "non-perizinan"]
+    requirements: TextList
+    procedure: TextList
+    fee_rupiah: int = Field(ge=0)
+    fee_note: Text | None = None
+    completion_time: Text
+    """The published completion time, e.g. "Selesai di tempat" or "5 hari kerja"."""
+    service_minutes: float = Field(gt=0, le=240)
+    """Standard time at the counter per visitor; the estimated wait starts from it."""
+    target_wait_minutes: int = Field(gt=0, le=480)
+    daily_quota: int | None = Field(default=None, gt=0)
+    allow_priority: bool = True
+    hours: list[Hours] | None = None
+
+
+class Counter(Model):
+    """A loket: serves one or more services, in order or by weight."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    number: int = Field(ge=1, le=999)
+    """Spoken in announcements: "silakan menuju loket tiga"."""
+    tenant: Identifier
+    services: list[Identifier] = Field(min_length=1)
+    selection: Literal["order", "weight"] = "order"
+    """order: first service with someone waiting wins; weight: calls shared by `weights`."""
+    weights: dict[str, int] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _weights_match(self) -> Counter:
+        if len(set(self.services)) != len(self.services):
+            raise ValueError("a service is listed twice in services")
+        if self.selection == "weight":
+            missing = [s for s in self.services if s not in self.weights]
+            if missing:
+                raise ValueError(f"selection = 'weight' needs a weight for {', '.join(missing)}")
+            if any(w < 1 for w in self.weights.values()):
+                raise ValueError("weights must be whole numbers ≥ 1")
+        extra = [s for s in self.weights if s not in self.services]
+        if extra:
+            raise ValueError(f"weights name services this counter does not serve: {extra}")
+        return self
+
+
+class Zone(Model):
+    """A part of the hall; a display shows the counters of its zone's tenants."""
+
+    id: Identifier
+    name: str
+    tenants: list[Identifier] = Field(min_length=1)
+
+
+class PrinterSettings(Model):
+    """Where a kiosk's ticket printer is; see docs/printing.md for each backend."""
+
+    backend: Literal["usb", "serial", "network", "cups", "file", "virtual"]
+    paper_mm: Literal[58, 80] = 80
+    timeout_s: float = Field(default=2.0, gt=0, le=30)
+    vendor_id: int | None = None
+    product_id: int | None = None
+    device: str | None = None
+    baudrate: int = 19200
+    host: str | None = None
+    port: int = Field(default=9100, ge=1, le=65535)
+    queue: str | None = None
+    path: str | None = None
+    folder: str | None = None
+    on_failure: Literal["refuse", "show_on_screen"] = "refuse"
+    """refuse: cancel the ticket; show_on_screen: keep it and show the number with a QR."""
+
+    @model_validator(mode="after")
+    def _backend_fields(self) -> PrinterSettings:
+        needed = {
+            "usb": ("vendor_id", "product_id"),
+            "serial": ("device",),
+            "network": ("host",),
+            "cups": ("queue",),
+            "file": ("path",),
+            "virtual": ("folder",),
+        }[self.backend]
+        missing = [name for name in needed if getattr(self, name) is None]
+        if missing:
+            raise ValueError(f"backend {self.backend!r} needs {', '.join(missing)}")
+        return self
+
+
+class Device(Model):
+    """A kiosk, counter terminal, display or supervisor seat, and the token it logs in with."""
+
+    id: Identifier
+    role: Role
+    token: str = Field(min_length=16)
+    name: str = ""
+    counter: Identifier | None = None
+    """Counter terminals: the loket this device acts for."""
+    zone: Identifier | None = None
+    """Displays: the zone shown; none means the whole hall."""
+    printer: PrinterSettings | None = None
+    """Kiosks: the ticket printer attached to this kiosk."""
+
+    @model_validator(mode="after")
+    def _role_fields(self) -> Device:
+        if self.role == "counter" and self.counter is None:
+            raise ValueError("a counter device needs counter = <counter id>")
+        if self.role != "counter" and self.counter is not None:
+            raise ValueError(f"counter is only for counter devices, not {self.role}")
+        if self.role != "display" and self.zone is not None:
+            raise ValueError(f"zone is only for display devices, not {self.role}")
+        if self.role != "kiosk" and self.printer is not None:
+            raise ValueError(f"printer is only for kiosk devices, not {self.role}")
+        return self
+
+
+class HubSettings(Model):
+    """Where the hub listens and how much it accepts."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8765, ge=0, le=65535)
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    max_message_bytes: int = Field(default=65536, ge=1024, le=4 * 1024 * 1024)
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> HubSettings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together")
+        return self
+
+
+class MallConfig(Model):
+    """The whole configuration of one MPP."""
+
+    mpp: MallInfo
+    hub: HubSettings = HubSettings()
+    queue: QueueRules = QueueRules()
+    schedule: Schedule
+    tenants: list[Tenant] = Field(min_length=1)
+    services: list[Service] = Field(min_length=1)
+    counters: list[Counter] = Field(min_length=1)
+    zones: list[Zone] = Field(default_factory=list)
+    devices: list[Device] = Field(default_factory=list)
+
+    _lookup: dict[str, dict[str, Model]] = PrivateAttr(default_factory=dict)
+
+    def tenant(self, tenant_id: str) -> Tenant:
+        """Return the tenant with this id (KeyError if unknown)."""
+        return self._index()["tenants"][tenant_id]  # type: ignore[return-value]
+
+    def service(self, service_id: str) -> Service:
+        """Return the service with this id (KeyError if unknown)."""
+        return self._index()["services"][service_id]  # type: ignore[return-value]
+
+    def counter(self, counter_id: str) -> Counter:
+        """Return the counter with this id (KeyError if unknown)."""
+        return self._index()["counters"][counter_id]  # type: ignore[return-value]
+
+    def device(self, device_id: str) -> Device:
+        """Return the device with this id (KeyError if unknown)."""
+        return self._index()["devices"][device_id]  # type: ignore[return-value]
+
+    def zone(self, zone_id: str) -> Zone:
+        """Return the zone with this id (KeyError if unknown)."""
+        return self._index()["zones"][zone_id]  # type: ignore[return-value]
+
+    def services_of(self, tenant_id: str) -> list[Service]:
+        """Return a tenant's services in configuration order."""
+        return [s for s in self.services if s.tenant == tenant_id]
+
+    def counters_serving(self, service_id: str) -> list[Counter]:
+        """Return the counters that serve a service."""
+        return [c for c in self.counters if service_id in c.services]
+
+    def model_post_init(self, _context: object) -> None:
+        """Build the id lookups once; the model is frozen, so they never go stale."""
+        self._lookup = {
+            "tenants": {t.id: t for t in self.tenants},
+            "services": {s.id: s for s in self.services},
+            "counters": {c.id: c for c in self.counters},
+            "devices": {d.id: d for d in self.devices},
+            "zones": {z.id: z for z in self.zones},
+        }
+
+    def _index(self) -> dict[str, dict[str, Model]]:
+        return self._lookup

@@ -1,0 +1,217 @@
+"""Events: the facts the queue engine emits, and the only thing the event log stores.
+
+Each event is a small frozen dataclass. The engine changes state only by applying
+events (`QueueEngine.apply`), so replaying the log rebuilds exactly the state that
+produced it. `event_to_dict` / `event_from_dict` are the one JSON codec for them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import typing
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base of all events; `at` is when it happened (timezone-aware)."""
+
+    type: ClassVar[str] = "event"
+    at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessDayStarted(Event):
+    """A new business day began: numbering restarts, yesterday's leftovers expired."""
+
+    type: ClassVar[str] = "business_day_started"
+    business_day: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class TicketIssued(Event):
+    """A visitor got a number. The visit is identified by `ticket_id` from now on."""
+
+    type: ClassVar[str] = "ticket_issued"
+    ticket_id: str
+    label: str
+    number: int
+    prefix: str
+    service_id: str
+    tenant_id: str
+    category: str
+    priority_kind: str | None
+    channel: str
+    people_ahead: int
+    estimated_wait_minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCalled(Event):
+    """A counter called a ticket: `how` is next, specific or resume (after parking)."""
+
+    type: ClassVar[str] = "ticket_called"
+    ticket_id: str
+    counter_id: str
+    service_id: str
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketRecalled(Event):
+    """The counter called the same ticket again; `recall_count` counts the recalls."""
+
+    type: ClassVar[str] = "ticket_recalled"
+    ticket_id: str
+    counter_id: str
+    recall_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class TicketParked(Event):
+    """The visitor stepped away (photocopy, missing document); the counter may resume later."""
+
+    type: ClassVar[str] = "ticket_parked"
+    ticket_id: str
+    counter_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketTransferred(Event):
+    """The visit moves to another service or counter, keeping its number."""
+
+    type: ClassVar[str] = "ticket_transferred"
+    ticket_id: str
+    from_counter_id: str
+    from_service_id: str
+    to_service_id: str
+    to_counter_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFinished(Event):
+    """Served: the final state of a visit that reached a counter and was helped."""
+
+    type: ClassVar[str] = "ticket_finished"
+    ticket_id: str
+    counter_id: str
+    service_id: str
+    service_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class TicketNoShow(Event):
+    """Final: the visitor did not come after the configured recalls."""
+
+    type: ClassVar[str] = "ticket_no_show"
+    ticket_id: str
+    counter_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCancelled(Event):
+    """Final: the ticket never reached the visitor (e.g. the printer failed)."""
+
+    type: ClassVar[str] = "ticket_cancelled"
+    ticket_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketExpired(Event):
+    """Final: the business day ended before the visit did."""
+
+    type: ClassVar[str] = "ticket_expired"
+    ticket_id: str
+    status_before: str
+
+
+@dataclass(frozen=True, slots=True)
+class CounterOpened(Event):
+    """A counter starts serving; `staff` is who sits there (free text, optional)."""
+
+    type: ClassVar[str] = "counter_opened"
+    counter_id: str
+    staff: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CounterPaused(Event):
+    """A counter stops calling for a while (istirahat, sholat, rapat…)."""
+
+    type: ClassVar[str] = "counter_paused"
+    counter_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CounterResumed(Event):
+    """A paused counter is back."""
+
+    type: ClassVar[str] = "counter_resumed"
+    counter_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CounterClosed(Event):
+    """A counter stops serving for the day (or until opened again)."""
+
+    type: ClassVar[str] = "counter_closed"
+    counter_id: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        BusinessDayStarted,
+        TicketIssued,
+        TicketCalled,
+        TicketRecalled,
+        TicketParked,
+        TicketTransferred,
+        TicketFinished,
+        TicketNoShow,
+        TicketCancelled,
+        TicketExpired,
+        CounterOpened,
+        CounterPaused,
+        CounterResumed,
+        CounterClosed,
+    )
+}
+
+FINAL_EVENT_TYPES = frozenset(
+    {TicketFinished.type, TicketNoShow.type, TicketCancelled.type, TicketExpired.type}
+)
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """Encode an event as JSON-ready data: {"type": ..., field: value...}."""
+    data: dict[str, Any] = {"type": event.type}
+    for field in dataclasses.fields(event):
+        value = getattr(event, field.name)
+        data[field.name] = value.isoformat() if isinstance(value, dt.date) else value
+    return data
+
+
+_HINTS: dict[type[Event], dict[str, Any]] = {}
+
+
+def event_from_dict(data: dict[str, Any]) -> Event:
+    """Decode what `event_to_dict` produced (KeyError/ValueError on anything else)."""
+    cls = EVENT_TYPES[data["type"]]
+    hints = _HINTS.get(cls)
+    if hints is None:
+        hints = _HINTS[cls] = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(cls):
+        value = data[field.name]
+        hint = hints[field.name]
+        if hint is dt.datetime:
+            value = dt.datetime.fromisoformat(value)
+        elif hint is dt.date:
+            value = dt.date.fromisoformat(value)
+        values[field.name] = value
+    return cls(**values)

@@ -1,0 +1,283 @@
+"""The durable event log: SQLite, one writer, every event fsync'd before anyone hears of it.
+
+Tables (see docs/storage.md):
+- `events`   — append-only; each row chained to the previous one by a SHA-256 hash, so
+               an edited or deleted row is detectable (authentic electronic evidence).
+- `visits`   — one row per visitor, derived from the events in the same transaction;
+               the visitor reports read it.
+- `requests` — the answer given to each client request id, so a retry — even after a
+               restart — gets the same answer and never a second ticket.
+- `business_days` — where each day starts in `events`, so a restart replays only today.
+
+Caller's obligations: use one EventLog per database file and from one thread (the
+hub's event loop); open read-only connections with `open_readonly` for reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from hub.engine import events as ev
+
+GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True, slots=True)
+class RequestKey:
+    """Identifies a client request: request ids are unique per device."""
+
+    device_id: str
+    request_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one command produced: its events and, for a client request, the answer given."""
+
+    events: Sequence[ev.Event]
+    request: RequestKey | None = None
+    response: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEvent:
+    """An event with its place in the log."""
+
+    seq: int
+    event: ev.Event
+
+
+def chain_hash(previous: str, seq: int, event_type: str, at: str, payload: str) -> str:
+    """Hash of one log row, covering the previous row's hash."""
+    material = "\x1f".join((previous, str(seq), event_type, at, payload))
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    """JSON with sorted keys and no spaces, so the same event always hashes the same."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def open_readonly(path: str | Path) -> sqlite3.Connection:
+    """Open the log for reading only (reports): never blocks or slows the writer (WAL)."""
+    connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
+    connection.execute("PRAGMA query_only = ON")
+    return connection
+
+
+class EventLog:
+    """Append-only event store with the visit projection and request answers."""
+
+    def __init__(self, path: str | Path, timezone: str = "Asia/Jakarta") -> None:
+        self.path = Path(path)
+        self.timezone = ZoneInfo(timezone)
+        self.connection = sqlite3.connect(self.path, isolation_level=None)
+        self.connection.execute("PRAGMA journal_mode = WAL")
+        self.connection.execute("PRAGMA synchronous = FULL")
+        self.db = sqlite_utils.Database(self.connection)
+        self._create_schema()
+        row = self.connection.execute(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        self.last_seq: int = row[0] if row else 0
+        self.head_hash: str = row[1] if row else GENESIS_HASH
+
+    def close(self) -> None:
+        """Close the writer connection (checkpoints the WAL)."""
+        self.connection.close()
+
+    def _create_schema(self) -> None:
+        db = self.db
+        if "events" not in db.table_names():
+            db["events"].create(  # type: ignore[union-attr]
+                {"seq": int, "at": str, "type": str, "payload": str, "hash": str}, pk="seq"
+            )
+        if "business_days" not in db.table_names():
+            db["business_days"].create(  # type: ignore[union-attr]
+                {"business_day": str, "first_seq": int}, pk="business_day"
+            )
+        if "requests" not in db.table_names():
+            db["requests"].create(  # type: ignore[union-attr]
+                {"device_id": str, "request_id": str, "at": str, "seq": int, "response": str},
+                pk=("device_id", "request_id"),
+            )
+        if "visits" not in db.table_names():
+            db["visits"].create(  # type: ignore[union-attr]
+                {
+                    "visit_id": str, "business_day": str, "year": int, "month": str,
+                    "weekday": int, "hour": int, "label": str, "service_id": str,
+                    "final_service_id": str, "tenant_id": str, "category": str,
+                    "priority_kind": str, "channel": str, "issued_at": str,
+                    "people_ahead": int, "estimated_wait_minutes": int,
+                    "first_called_at": str, "last_called_at": str, "call_count": int,
+                    "recall_count": int, "transfer_count": int, "transfers": str,
+                    "counter_id": str, "ended_at": str, "outcome": str,
+                    "wait_seconds": float, "service_seconds": float,
+                },
+                pk="visit_id",
+                not_null={"business_day", "service_id", "tenant_id", "outcome"},
+                defaults={"call_count": 0, "recall_count": 0, "transfer_count": 0,
+                          "service_seconds": 0.0, "transfers": "[]"},
+            )
+            visits = db["visits"]
+            for columns in (["business_day"], ["year", "tenant_id"], ["month", "tenant_id"],
+                            ["business_day", "service_id"], ["tenant_id", "business_day"]):
+                visits.create_index(columns)  # type: ignore[union-attr]
+
+    # ------------------------------------------------------------------ write
+
+    def append(self, entries: Sequence[Entry]) -> list[list[int]]:
+        """Durably append the entries in one transaction; return each entry's sequence numbers.
+
+        Several commands may be committed together (group commit); either all of them
+        are on disk when this returns, or none is.
+        """
+        connection = self.connection
+        seq, head = self.last_seq, self.head_hash
+        all_seqs: list[list[int]] = []
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for entry in entries:
+                seqs = []
+                for event in entry.events:
+                    seq += 1
+                    data = ev.event_to_dict(event)
+                    payload = canonical_json(data)
+                    at = data["at"]
+                    head = chain_hash(head, seq, event.type, at, payload)
+                    connection.execute(
+                        "INSERT INTO events (seq, at, type, payload, hash) VALUES (?, ?, ?, ?, ?)",
+                        (seq, at, event.type, payload, head),
+                    )
+                    self._project(seq, event)
+                    seqs.append(seq)
+                if entry.request is not None:
+                    connection.execute(
+                        "INSERT INTO requests (device_id, request_id, at, seq, response) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (
+                            entry.request.device_id,
+                            entry.request.request_id,
+                            entry.events[0].at.isoformat() if entry.events else None,
+                            seqs[-1] if seqs else None,
+                            json.dumps(entry.response, ensure_ascii=False),
+                        ),
+                    )
+                all_seqs.append(seqs)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        self.last_seq, self.head_hash = seq, head
+        return all_seqs
+
+    def _project(self, seq: int, event: ev.Event) -> None:
+        """Keep the visits table (and day index) in step with one event."""
+        execute = self.connection.execute
+        at = event.at.isoformat()
+        match event:
+            case ev.BusinessDayStarted():
+                execute(
+                    "INSERT OR REPLACE INTO business_days (business_day, first_seq) VALUES (?, ?)",
+                    (event.business_day.isoformat(), seq),
+                )
+            case ev.TicketIssued():
+                local = event.at.astimezone(self.timezone)
+                execute(
+                    "INSERT INTO visits (visit_id, business_day, year, month, weekday, hour, "
+                    "label, service_id, final_service_id, tenant_id, category, priority_kind, "
+                    "channel, issued_at, people_ahead, estimated_wait_minutes, outcome) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting')",
+                    (
+                        event.ticket_id, event.ticket_id.split("/")[0], local.year,
+                        f"{local:%Y-%m}", local.isoweekday(), local.hour, event.label,
+                        event.service_id, event.service_id, event.tenant_id, event.category,
+                        event.priority_kind, event.channel, at, event.people_ahead,
+                        event.estimated_wait_minutes,
+                    ),
+                )
+            case ev.TicketCalled():
+                execute(
+                    "UPDATE visits SET first_called_at = coalesce(first_called_at, :at), "
+                    "wait_seconds = coalesce(wait_seconds, "
+                    "  (julianday(:at) - julianday(issued_at)) * 86400.0), "
+                    "last_called_at = :at, call_count = call_count + 1, counter_id = :counter, "
+                    "outcome = 'called' WHERE visit_id = :visit",
+                    {"at": at, "counter": event.counter_id, "visit": event.ticket_id},
+                )
+            case ev.TicketRecalled():
+                execute(
+                    "UPDATE visits SET recall_count = recall_count + 1 WHERE visit_id = ?",
+                    (event.ticket_id,),
+                )
+            case ev.TicketParked():
+                execute("UPDATE visits SET outcome = 'parked' WHERE visit_id = ?",
+                        (event.ticket_id,))
+            case ev.TicketTransferred():
+                hop = {"at": at, "from_counter": event.from_counter_id,
+                       "from_service": event.from_service_id, "to_service": event.to_service_id,
+                       "to_counter": event.to_counter_id}
+                execute(
+                    "UPDATE visits SET transfer_count = transfer_count + 1, "
+                    "final_service_id = ?, outcome = 'waiting', "
+                    "transfers = json_insert(transfers, '$[#]', json(?)) WHERE visit_id = ?",
+                    (event.to_service_id, json.dumps(hop), event.ticket_id),
+                )
+            case ev.TicketFinished():
+                execute(
+                    "UPDATE visits SET outcome = 'served', ended_at = ?, counter_id = ?, "
+                    "service_seconds = service_seconds + ? WHERE visit_id = ?",
+                    (at, event.counter_id, event.service_seconds, event.ticket_id),
+                )
+            case ev.TicketNoShow() | ev.TicketCancelled() | ev.TicketExpired():
+                outcome = {
+                    ev.TicketNoShow.type: "no_show",
+                    ev.TicketCancelled.type: "cancelled",
+                    ev.TicketExpired.type: "expired",
+                }[event.type]
+                execute(
+                    "UPDATE visits SET outcome = ?, ended_at = ? WHERE visit_id = ?",
+                    (outcome, at, event.ticket_id),
+                )
+            case _:
+                pass  # counter events do not change visits
+
+    # ------------------------------------------------------------------- read
+
+    def find_response(self, request: RequestKey) -> dict[str, Any] | None:
+        """Return the answer already given to this request, if it was carried out."""
+        row = self.connection.execute(
+            "SELECT response FROM requests WHERE device_id = ? AND request_id = ?",
+            (request.device_id, request.request_id),
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def events(self, after_seq: int = 0) -> Iterator[LoggedEvent]:
+        """Yield logged events with seq > after_seq, in order."""
+        cursor = self.connection.execute(
+            "SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq", (after_seq,)
+        )
+        for seq, payload in cursor:
+            yield LoggedEvent(seq, ev.event_from_dict(json.loads(payload)))
+
+    def current_day_events(self) -> Iterator[LoggedEvent]:
+        """Yield the events from the latest business day start: all a restart must replay."""
+        row = self.connection.execute(
+            "SELECT first_seq FROM business_days ORDER BY business_day DESC LIMIT 1"
+        ).fetchone()
+        return self.events(after_seq=row[0] - 1 if row else 0)
+
+    def latest_business_day(self) -> dt.date | None:
+        """Return the last business day that was started, if any."""
+        row = self.connection.execute("SELECT max(business_day) FROM business_days").fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None

@@ -30,6 +30,50 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    """Run the hub until SIGINT or SIGTERM."""
+    import asyncio
+    import signal
+    import ssl
+
+    from hub.core import HubCore
+    from hub.server import HubServer
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        for problem in error.problems:
+            log.error("%s", problem)
+        return 1
+    host = args.host or config.hub.host
+    port = config.hub.port if args.port is None else args.port
+    ssl_context = None
+    if config.hub.tls_cert and config.hub.tls_key:
+        base = args.config.parent
+        ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ssl_context.load_cert_chain(base / config.hub.tls_cert, base / config.hub.tls_key)
+    args.db.parent.mkdir(parents=True, exist_ok=True)
+
+    async def run() -> None:
+        core = HubCore.open(config, args.db)
+        server = HubServer(core, ssl_context)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        server.tick()
+        bound = await server.start(host, port)
+        if args.port_file:
+            args.port_file.write_text(str(bound))
+        log.info("serving %s from %s; Ctrl-C stops", config.mpp.name, args.db)
+        await stop.wait()
+        await server.stop()
+        core.close()
+
+    asyncio.run(run())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe every subcommand and option (shown by --help)."""
     parser = argparse.ArgumentParser(
@@ -46,6 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--config", required=True, type=Path, help="configuration file (TOML)")
     check.set_defaults(handler=_cmd_check)
+
+    serve = commands.add_parser(
+        "serve", help="run the hub (websocket server)",
+        description="Run the hub: the websocket server every kiosk, counter, display and "
+        "supervisor connects to. SIGINT/SIGTERM stop it cleanly. GET /health answers over "
+        "plain HTTP on the same port.",
+    )
+    serve.add_argument("--config", required=True, type=Path, help="configuration file (TOML)")
+    serve.add_argument("--db", required=True, type=Path,
+                       help="SQLite event log (created if missing)")
+    serve.add_argument("--host", help="address to listen on (default: [hub] host in config)")
+    serve.add_argument("--port", type=int,
+                       help="port to listen on; 0 lets the OS choose (default: [hub] port)")
+    serve.add_argument("--port-file", type=Path,
+                       help="write the port actually bound to this file (useful with --port 0)")
+    serve.set_defaults(handler=_cmd_serve)
     return parser
 
 

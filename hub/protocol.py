@@ -1,0 +1,226 @@
+"""The wire protocol between the hub and every client: one JSON object per websocket frame.
+
+All messages are typed here and parsed once, at the edge (`parse_client_message`).
+docs/protocol.md shows a JSON example of each; tests check the examples parse.
+
+Client → hub: `hello` first, then requests (each with a `request_id` the client chooses;
+a retry with the same id gets the same answer), `resync` and `ping`.
+Hub → client: `welcome` (with a snapshot), `result` / `error` answering a request,
+`event` (every change, with `seq` and the view changes it caused), `snapshot`
+(answer to resync), `services_update` (schedule-driven changes, e.g. a cut-off passed)
+and `pong`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+PROTOCOL_VERSION = 1
+
+RequestId = Annotated[str, Field(min_length=1, max_length=64)]
+Ref = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class Message(BaseModel):
+    """Base: strict about unknown fields, so a typo is an error, not a silent default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ------------------------------------------------------------------ client → hub
+
+
+class Hello(Message):
+    """First message on a connection: who the device is and its token."""
+
+    type: Literal["hello"]
+    device_id: Ref
+    token: Annotated[str, Field(min_length=1, max_length=256)]
+    protocol: int = PROTOCOL_VERSION
+
+
+class Resync(Message):
+    """Ask for a fresh snapshot (after a gap in sequence numbers)."""
+
+    type: Literal["resync"]
+
+
+class Ping(Message):
+    """Application-level keepalive; answered with pong."""
+
+    type: Literal["ping"]
+
+
+class Request(Message):
+    """Base of requests: the hub answers each with result or error carrying `request_id`."""
+
+    request_id: RequestId
+
+
+class IssueTicket(Request):
+    """Kiosk: take a number for a service."""
+
+    type: Literal["issue_ticket"]
+    service_id: Ref
+    priority_kind: Ref | None = None
+    language: Literal["id", "en"] = "id"
+
+
+class CancelTicket(Request):
+    """Kiosk: withdraw a ticket it issued that never reached the visitor (printer failed)."""
+
+    type: Literal["cancel_ticket"]
+    ticket_id: Ref
+    reason: Literal["print_failed", "visitor_left"] = "print_failed"
+
+
+class ReportDeviceStatus(Request):
+    """Kiosk/display: report health, e.g. the printer is out of paper (shown to supervisors)."""
+
+    type: Literal["report_device_status"]
+    ok: bool
+    code: Annotated[str, Field(max_length=64)] = "ok"
+    detail: Annotated[str, Field(max_length=500)] = ""
+
+
+class CounterCommand(Request):
+    """Counter terminal: a command for the device's own counter (no counter id is sent)."""
+
+
+class CallNext(CounterCommand):
+    """Call the next waiting visitor."""
+
+    type: Literal["call_next"]
+
+
+class CallTicket(CounterCommand):
+    """Call a specific number, e.g. "A-012" (or resume one this counter parked)."""
+
+    type: Literal["call_ticket"]
+    ticket: Ref
+
+
+class Recall(CounterCommand):
+    """Call the current visitor again."""
+
+    type: Literal["recall"]
+
+
+class MarkNoShow(CounterCommand):
+    """End the current ticket as no-show (after the configured recalls)."""
+
+    type: Literal["mark_no_show"]
+
+
+class Park(CounterCommand):
+    """Set the current visitor aside and free the counter."""
+
+    type: Literal["park"]
+
+
+class ResumeParked(CounterCommand):
+    """Call back a ticket this counter parked."""
+
+    type: Literal["resume_parked"]
+    ticket: Ref
+
+
+class Transfer(CounterCommand):
+    """Send the current visitor to another service and/or counter, keeping the number."""
+
+    type: Literal["transfer"]
+    to_service_id: Ref | None = None
+    to_counter_id: Ref | None = None
+
+
+class Finish(CounterCommand):
+    """The current visitor was served."""
+
+    type: Literal["finish"]
+
+
+class OpenCounter(CounterCommand):
+    """Open the counter; `staff` is shown to supervisors."""
+
+    type: Literal["open_counter"]
+    staff: Annotated[str, Field(max_length=80)] | None = None
+
+
+class PauseCounter(CounterCommand):
+    """Pause with a configured reason (istirahat, sholat, rapat…)."""
+
+    type: Literal["pause_counter"]
+    reason: Ref
+
+
+class ResumeCounter(CounterCommand):
+    """End the pause."""
+
+    type: Literal["resume_counter"]
+
+
+class CloseCounter(CounterCommand):
+    """Close the counter."""
+
+    type: Literal["close_counter"]
+
+
+ClientMessage = Annotated[
+    Hello | Resync | Ping | IssueTicket | CancelTicket | ReportDeviceStatus | CallNext
+    | CallTicket | Recall | MarkNoShow | Park | ResumeParked | Transfer | Finish | OpenCounter
+    | PauseCounter | ResumeCounter | CloseCounter,
+    Field(discriminator="type"),
+]
+_CLIENT_MESSAGE: TypeAdapter[Any] = TypeAdapter(ClientMessage)
+
+COUNTER_COMMANDS: frozenset[str] = frozenset(
+    cls.model_fields["type"].annotation.__args__[0]  # type: ignore[union-attr]
+    for cls in CounterCommand.__subclasses__()
+)
+
+ALLOWED: dict[str, frozenset[str]] = {
+    "kiosk": frozenset({"issue_ticket", "cancel_ticket", "report_device_status"}),
+    "counter": COUNTER_COMMANDS,
+    "display": frozenset({"report_device_status"}),
+    "supervisor": frozenset(),
+}
+"""Requests each role may send (hello, resync and ping are open to all)."""
+
+
+class ProtocolError(Exception):
+    """A message that cannot be accepted: `code` is stable, the message says why."""
+
+    def __init__(self, code: str, message: str, request_id: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.request_id = request_id
+
+
+def parse_client_message(raw: str | bytes) -> Any:
+    """Parse and validate one frame from a client; raise ProtocolError saying what is wrong."""
+    try:
+        return _CLIENT_MESSAGE.validate_json(raw)
+    except ValidationError as error:
+        request_id = _request_id_of(raw)
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"]) or "message"
+        if first["type"] == "json_invalid":
+            raise ProtocolError("bad_json", "not valid JSON", request_id) from None
+        if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            raise ProtocolError("unknown_type", "unknown or missing message type",
+                                request_id) from None
+        raise ProtocolError("bad_message", f"{where}: {first['msg']}", request_id) from None
+
+
+def _request_id_of(raw: str | bytes) -> str | None:
+    """Best effort: find the request id of a message that failed validation, to answer it."""
+    import json
+
+    try:
+        data = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    value = data.get("request_id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and len(value) <= 64 else None

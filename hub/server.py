@@ -1,0 +1,417 @@
+"""The websocket hub: authenticates devices, runs their commands, pushes every event.
+
+A thin shell around `HubCore` (see core.py): parse at the edge, check the role,
+execute durably, answer the request, then broadcast the logged events to every
+client allowed to see them, each with its sequence number. The server never
+imports Qt or printer code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import http
+import json
+import logging
+import ssl
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from hub import protocol as p
+from hub.config import Device
+from hub.core import Command, CommandRefused, HubCore
+from hub.engine import QueueEngine
+from hub.engine import events as ev
+from hub.eventlog import LoggedEvent, RequestKey
+from hub.messages import describe, describe_queue_error
+from hub.views import counter_view, service_view, snapshot, touched, zone_counters
+
+log = logging.getLogger(__name__)
+
+HELLO_TIMEOUT_S = 10.0
+TICK_S = 15.0
+RATE_PER_S = 20.0
+RATE_BURST = 60.0
+MAX_DROPPED = 300
+"""After this many rate-limited messages the connection is closed (1008)."""
+
+CLOSE_POLICY = 1008
+
+
+@dataclass(eq=False)
+class Client:
+    """One authenticated connection."""
+
+    connection: ServerConnection
+    device: Device
+    connected_at: float = field(default_factory=time.monotonic)
+    tokens: float = RATE_BURST
+    refilled_at: float = field(default_factory=time.monotonic)
+    dropped: int = 0
+
+    @property
+    def group(self) -> tuple[str, str | None]:
+        """Clients of one group see exactly the same messages."""
+        return (self.device.role, self.device.zone if self.device.role == "display" else None)
+
+    def take_token(self) -> bool:
+        """Token bucket: False when the client sends faster than RATE_PER_S for too long."""
+        now = time.monotonic()
+        self.tokens = min(RATE_BURST, self.tokens + (now - self.refilled_at) * RATE_PER_S)
+        self.refilled_at = now
+        if self.tokens < 1:
+            self.dropped += 1
+            return False
+        self.tokens -= 1
+        return True
+
+
+@dataclass
+class DeviceHealth:
+    """The last status a device reported, for the supervisor."""
+
+    ok: bool
+    code: str
+    detail: str
+    since: str
+
+
+class HubServer:
+    """Serve one mall's hub over websockets."""
+
+    def __init__(self, core: HubCore, ssl_context: ssl.SSLContext | None = None) -> None:
+        self.core = core
+        self.config = core.config
+        self.ssl_context = ssl_context
+        self.clients: set[Client] = set()
+        self.group_last_seq: dict[tuple[str, str | None], int] = defaultdict(int)
+        self.health: dict[str, DeviceHealth] = {}
+        self.started_at = time.monotonic()
+        self.server: Server | None = None
+        self._tick_task: asyncio.Task[None] | None = None
+        self._last_availability: dict[str, tuple[bool, str | None]] = {}
+
+    # ----------------------------------------------------------- lifecycle
+
+    async def start(self, host: str, port: int) -> int:
+        """Start listening; return the port (pass 0 to let the OS choose)."""
+        self.server = await serve(
+            self._handle,
+            host,
+            port,
+            process_request=self._process_http,
+            max_size=self.config.hub.max_message_bytes,
+            max_queue=32,
+            ping_interval=10,
+            ping_timeout=10,
+            ssl=self.ssl_context,
+        )
+        self._last_availability = self._availability_now()
+        self._tick_task = asyncio.create_task(self._tick_forever())
+        sockets = list(self.server.sockets)
+        bound = int(sockets[0].getsockname()[1])
+        log.info("hub listening on %s:%d (%s)", host, bound, "wss" if self.ssl_context else "ws")
+        return bound
+
+    async def stop(self) -> None:
+        """Close every connection and stop listening."""
+        if self._tick_task is not None:
+            self._tick_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._tick_task
+        if self.server is not None:
+            self.server.close()
+            await self.server.wait_closed()
+        log.info("hub stopped")
+
+    async def _tick_forever(self) -> None:
+        """Start a new business day at midnight and tell kiosks when schedules change."""
+        while True:
+            await asyncio.sleep(TICK_S)
+            try:
+                self.tick()
+            except Exception:
+                log.exception("tick failed")
+
+    def tick(self) -> None:
+        """Do the time-driven work now: day start, and services that opened or closed."""
+        self._broadcast(self.core.start_day_if_needed())
+        current = self._availability_now()
+        changed = [sid for sid, state in current.items()
+                   if self._last_availability.get(sid) != state]
+        self._last_availability = current
+        if changed:
+            at = self.core.clock()
+            update = {"type": "services_update",
+                      "services": {sid: service_view(self.core.engine, sid, at) for sid in changed}}
+            text = json.dumps(update, ensure_ascii=False)
+            broadcast([c.connection for c in self.clients if c.device.role != "display"], text)
+
+    def _availability_now(self) -> dict[str, tuple[bool, str | None]]:
+        at = self.core.clock()
+        engine = self.core.engine
+        result = {}
+        for service in self.config.services:
+            state = engine.availability(service.id, at)
+            result[service.id] = (state.open, state.reason)
+        return result
+
+    # ---------------------------------------------------------------- http
+
+    def _process_http(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Answer plain HTTP GETs (/health); let websocket upgrades through."""
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            return None
+        if request.path == "/health":
+            return self._json_response(http.HTTPStatus.OK, self.health_report())
+        return self._json_response(http.HTTPStatus.NOT_FOUND, {"error": "not found"})
+
+    @staticmethod
+    def _json_response(status: http.HTTPStatus, body: dict[str, Any]) -> Response:
+        data = json.dumps(body, ensure_ascii=False).encode()
+        headers = Headers([("Content-Type", "application/json"), ("Content-Length", str(len(data))),
+                           ("Connection", "close")])
+        return Response(status.value, status.phrase, headers, data)
+
+    def health_report(self) -> dict[str, Any]:
+        """Status, uptime, clients per role, last sequence number."""
+        roles: dict[str, int] = defaultdict(int)
+        for client in self.clients:
+            roles[client.device.role] += 1
+        return {
+            "status": "ok",
+            "mpp": self.config.mpp.short_name,
+            "uptime_seconds": round(time.monotonic() - self.started_at, 1),
+            "clients": dict(roles),
+            "last_seq": self.core.log.last_seq,
+            "business_day": (self.core.engine.business_day.isoformat()
+                             if self.core.engine.business_day else None),
+            "devices_with_faults": sorted(d for d, h in self.health.items() if not h.ok),
+        }
+
+    # ---------------------------------------------------------- connection
+
+    async def _handle(self, connection: ServerConnection) -> None:
+        client = await self._authenticate(connection)
+        if client is None:
+            return
+        self.clients.add(client)
+        log.info("%s %s connected from %s", client.device.role, client.device.id,
+                 connection.remote_address)
+        try:
+            await self._send(client, self._welcome(client))
+            async for raw in connection:
+                await self._on_message(client, raw)
+        except ConnectionClosed:
+            pass
+        finally:
+            self.clients.discard(client)
+            log.info("%s %s disconnected", client.device.role, client.device.id)
+
+    async def _authenticate(self, connection: ServerConnection) -> Client | None:
+        """Wait for hello; close with 1008 and a clear reason if it is missing or wrong."""
+        try:
+            raw = await asyncio.wait_for(connection.recv(), HELLO_TIMEOUT_S)
+            hello = p.parse_client_message(raw)
+        except (TimeoutError, p.ProtocolError, ConnectionClosed):
+            await self._refuse(connection, "hello_expected", "hello expected")
+            return None
+        if not isinstance(hello, p.Hello):
+            await self._refuse(connection, "hello_expected", "hello expected")
+            return None
+        try:
+            device = self.config.device(hello.device_id)
+        except KeyError:
+            device = None
+        if device is None or not hmac.compare_digest(device.token.encode(), hello.token.encode()):
+            log.warning("refused device %r: unknown device or wrong token", hello.device_id)
+            await self._refuse(connection, "auth_failed", "authentication failed")
+            return None
+        return Client(connection, device)
+
+    async def _refuse(self, connection: ServerConnection, code: str, reason: str) -> None:
+        try:
+            await connection.send(json.dumps({"type": "error", "request_id": None,
+                                              **describe(code)}))
+            await connection.close(CLOSE_POLICY, reason)
+        except ConnectionClosed:
+            pass
+
+    def _welcome(self, client: Client) -> dict[str, Any]:
+        return {
+            "type": "welcome",
+            "protocol": p.PROTOCOL_VERSION,
+            "device_id": client.device.id,
+            "role": client.device.role,
+            "counter_id": client.device.counter,
+            "zone_id": client.device.zone,
+            "seq": self.core.log.last_seq,
+            "snapshot": self._snapshot(client),
+        }
+
+    def _snapshot(self, client: Client) -> dict[str, Any]:
+        engine = self.core.engine
+        view = snapshot(engine, self.core.clock(), client.device.role,
+                        zone_counters(self.config, client.device.zone))
+        if client.device.role == "supervisor":
+            view["devices"] = self._device_report()
+        return view
+
+    def _device_report(self) -> dict[str, Any]:
+        online = {c.device.id for c in self.clients}
+        return {
+            d.id: {"role": d.role, "online": d.id in online,
+                   **({"ok": h.ok, "code": h.code, "detail": h.detail, "since": h.since}
+                      if (h := self.health.get(d.id)) else {"ok": None})}
+            for d in self.config.devices
+        }
+
+    async def _send(self, client: Client, message: dict[str, Any]) -> None:
+        await client.connection.send(json.dumps(message, ensure_ascii=False))
+
+    # ------------------------------------------------------------ messages
+
+    async def _on_message(self, client: Client, raw: str | bytes) -> None:
+        if not client.take_token():
+            if client.dropped > MAX_DROPPED:
+                log.warning("closing %s: flooding", client.device.id)
+                await client.connection.close(CLOSE_POLICY, "too many messages")
+                return
+            if client.dropped % 20 == 1:
+                await self._send(client, {"type": "error", "request_id": None,
+                                          **describe("rate_limited")})
+            return
+        try:
+            message = p.parse_client_message(raw)
+        except p.ProtocolError as error:
+            await self._send(client, {"type": "error", "request_id": error.request_id,
+                                      **describe(error.code, str(error))})
+            return
+        if isinstance(message, p.Ping):
+            await self._send(client, {"type": "pong"})
+        elif isinstance(message, p.Resync):
+            await self._send(client, {"type": "snapshot", "seq": self.core.log.last_seq,
+                                      "snapshot": self._snapshot(client)})
+        elif isinstance(message, p.Hello):
+            await self._send(client, {"type": "error", "request_id": None,
+                                      **describe("bad_message", "already said hello")})
+        else:
+            await self._on_request(client, message)
+
+    async def _on_request(self, client: Client, message: Any) -> None:
+        request_id = message.request_id
+        if message.type not in p.ALLOWED[client.device.role]:
+            await self._send(client, {
+                "type": "error", "request_id": request_id,
+                **describe("not_allowed", f"a {client.device.role} may not send {message.type}"),
+            })
+            return
+        if isinstance(message, p.ReportDeviceStatus):
+            await self._on_device_status(client, message)
+            return
+        command = self._command(client, message)
+        try:
+            outcome = self.core.execute(command, RequestKey(client.device.id, request_id))
+        except CommandRefused as refused:
+            self._broadcast(refused.logged)
+            await self._send(client, {"type": "error", "request_id": request_id,
+                                      **describe_queue_error(refused.error)})
+            return
+        except Exception:
+            log.exception("request %s from %s failed", request_id, client.device.id)
+            await self._send(client, {"type": "error", "request_id": request_id,
+                                      **describe("internal_error")})
+            return
+        await self._send(client, {"type": "result", "request_id": request_id,
+                                  "replayed": outcome.replayed, **outcome.response})
+        self._broadcast(outcome.logged)
+
+    def _command(self, client: Client, m: Any) -> Command:
+        """Turn a validated request into an engine command for this device."""
+        counter = client.device.counter or ""
+        commands: dict[str, Command] = {
+            "issue_ticket": lambda e, at: e.issue_ticket(m.service_id, at, m.priority_kind),
+            "cancel_ticket": lambda e, at: e.cancel_ticket(m.ticket_id, m.reason, at),
+            "call_next": lambda e, at: e.call_next(counter, at),
+            "call_ticket": lambda e, at: e.call_ticket(counter, m.ticket, at),
+            "recall": lambda e, at: e.recall(counter, at),
+            "mark_no_show": lambda e, at: e.mark_no_show(counter, at),
+            "park": lambda e, at: e.park(counter, at),
+            "resume_parked": lambda e, at: e.resume_parked(counter, m.ticket, at),
+            "transfer": lambda e, at: e.transfer(counter, at, m.to_service_id, m.to_counter_id),
+            "finish": lambda e, at: e.finish(counter, at),
+            "open_counter": lambda e, at: e.open_counter(counter, at, m.staff),
+            "pause_counter": lambda e, at: e.pause_counter(counter, m.reason, at),
+            "resume_counter": lambda e, at: e.resume_counter(counter, at),
+            "close_counter": lambda e, at: e.close_counter(counter, at),
+        }
+        return commands[m.type]
+
+    async def _on_device_status(self, client: Client, message: p.ReportDeviceStatus) -> None:
+        at = self.core.clock().isoformat()
+        previous = self.health.get(client.device.id)
+        self.health[client.device.id] = DeviceHealth(message.ok, message.code, message.detail,
+                                                     at)
+        if previous is None or previous.ok != message.ok or previous.code != message.code:
+            level = logging.INFO if message.ok else logging.WARNING
+            log.log(level, "device %s reports %s: %s", client.device.id, message.code,
+                    message.detail)
+        await self._send(client, {"type": "result", "request_id": message.request_id,
+                                  "replayed": False, "seq": self.core.log.last_seq, "events": []})
+        text = json.dumps({"type": "device_status", "devices": {
+            client.device.id: self._device_report()[client.device.id]}}, ensure_ascii=False)
+        broadcast([c.connection for c in self.clients if c.device.role == "supervisor"], text)
+
+    # ----------------------------------------------------------- broadcast
+
+    def _broadcast(self, logged: list[LoggedEvent]) -> None:
+        """Push each logged event to every group allowed to see it, in order."""
+        if not logged or not self.clients:
+            return
+        by_group: dict[tuple[str, str | None], list[Client]] = defaultdict(list)
+        for client in self.clients:
+            by_group[client.group].append(client)
+        engine = self.core.engine
+        at = self.core.clock()
+        for item in logged:
+            services, counters = touched(engine, item.event)
+            for group, members in by_group.items():
+                message = self._event_message(engine, group, item, services, counters, at)
+                if message is None:
+                    continue
+                message["prev_seq"] = self.group_last_seq[group]
+                self.group_last_seq[group] = item.seq
+                broadcast([c.connection for c in members], json.dumps(message,
+                                                                      ensure_ascii=False))
+
+    def _event_message(
+        self,
+        engine: QueueEngine,
+        group: tuple[str, str | None],
+        item: LoggedEvent,
+        services: set[str],
+        counters: set[str],
+        at: Any,
+    ) -> dict[str, Any] | None:
+        role, zone = group
+        message: dict[str, Any] = {"type": "event", "seq": item.seq,
+                                   "event": ev.event_to_dict(item.event)}
+        if role == "display":
+            visible = zone_counters(self.config, zone)
+            shown = counters if visible is None else counters & visible
+            if not shown and not isinstance(item.event, ev.BusinessDayStarted):
+                return None
+            message["counters"] = {c: counter_view(engine, c) for c in shown}
+            return message
+        message["services"] = {s: service_view(engine, s, at) for s in services}
+        if role != "kiosk":
+            message["counters"] = {c: counter_view(engine, c) for c in counters}
+        return message

@@ -1,0 +1,138 @@
+"""What each role sees: snapshots and the view changes an event causes.
+
+Clients hold no queue logic: they keep the dicts the hub sends and merge the
+`services`/`counters` changes that come with every event. Everything here is pure:
+engine state and configuration in, JSON-ready dicts out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hub.config import MallConfig
+from hub.engine import QueueEngine
+from hub.engine import events as ev
+from hub.engine.records import Ticket
+
+RECENT_CALLS = 12
+
+
+def service_view(engine: QueueEngine, service_id: str, at: dt.datetime) -> dict[str, Any]:
+    """A service as kiosks show it: open or not (and why), waiting, estimated wait."""
+    state = engine.availability(service_id, at)
+    ahead, minutes = engine.estimate_wait(service_id, at)
+    return {
+        "open": state.open,
+        "reason": state.reason,
+        "opens_at": state.opens_at.isoformat() if state.opens_at else None,
+        "on_break": state.on_break.reason.id if state.on_break else None,
+        "waiting": ahead,
+        "estimated_wait_minutes": minutes,
+        "issued_today": engine.queues[service_id].issued_today,
+    }
+
+
+def ticket_view(ticket: Ticket) -> dict[str, Any]:
+    """A ticket as counters and displays show it."""
+    return {
+        "ticket_id": ticket.ticket_id,
+        "label": ticket.label,
+        "service_id": ticket.service_id,
+        "status": ticket.status.value,
+        "priority_kind": ticket.priority_kind,
+        "issued_at": ticket.issued_at.isoformat(),
+        "called_at": ticket.called_at.isoformat() if ticket.called_at else None,
+        "recall_count": ticket.recall_count,
+        "transfer_count": ticket.transfer_count,
+    }
+
+
+def counter_view(engine: QueueEngine, counter_id: str) -> dict[str, Any]:
+    """A counter: status, the ticket it serves, parked and reserved tickets, served today."""
+    desk = engine.counters[counter_id]
+    current = engine.tickets.get(desk.ticket_id) if desk.ticket_id else None
+    return {
+        "status": desk.status.value,
+        "ticket": ticket_view(current) if current else None,
+        "pause_reason": desk.pause_reason,
+        "staff": desk.staff,
+        "since": desk.since.isoformat() if desk.since else None,
+        "served_today": desk.served_today,
+        "parked": [t.label for t in engine.parked_at(counter_id)],
+        "reserved": len(engine.assigned[counter_id]),
+    }
+
+
+def recent_calls(engine: QueueEngine, counter_ids: set[str] | None) -> list[dict[str, Any]]:
+    """The latest calls (newest first), for the hall display's list."""
+    called = [
+        t for t in engine.tickets.values()
+        if t.called_at is not None and t.counter_id is not None
+        and (counter_ids is None or t.counter_id in counter_ids)
+    ]
+    called.sort(key=lambda t: t.called_at or dt.datetime.min, reverse=True)
+    return [
+        {"label": t.label, "counter_id": t.counter_id, "called_at": t.called_at.isoformat()}
+        for t in called[:RECENT_CALLS]
+        if t.called_at is not None
+    ]
+
+
+def zone_counters(config: MallConfig, zone_id: str | None) -> set[str] | None:
+    """The counters a display of this zone shows (None: the whole hall)."""
+    if zone_id is None:
+        return None
+    tenants = set(config.zone(zone_id).tenants)
+    return {c.id for c in config.counters if c.tenant in tenants}
+
+
+def snapshot(
+    engine: QueueEngine, at: dt.datetime, role: str, counter_ids: set[str] | None
+) -> dict[str, Any]:
+    """Everything a role may see right now."""
+    config = engine.config
+    view: dict[str, Any] = {
+        "business_day": engine.business_day.isoformat() if engine.business_day else None,
+    }
+    if role != "display":
+        view["services"] = {s.id: service_view(engine, s.id, at) for s in config.services}
+    if role != "kiosk":
+        view["counters"] = {
+            c.id: counter_view(engine, c.id)
+            for c in config.counters
+            if counter_ids is None or c.id in counter_ids
+        }
+        view["recent_calls"] = recent_calls(engine, counter_ids)
+    return view
+
+
+def touched(engine: QueueEngine, event: ev.Event) -> tuple[set[str], set[str]]:
+    """Return the (services, counters) whose views an event may have changed."""
+    services: set[str] = set()
+    counters: set[str] = set()
+    match event:
+        case ev.BusinessDayStarted():
+            return {s.id for s in engine.config.services}, {c.id for c in engine.config.counters}
+        case ev.TicketTransferred():
+            services |= {event.from_service_id, event.to_service_id}
+            counters.add(event.from_counter_id)
+            if event.to_counter_id:
+                counters.add(event.to_counter_id)
+        case ev.CounterOpened() | ev.CounterClosed() | ev.CounterPaused() | ev.CounterResumed():
+            counters.add(event.counter_id)
+            services |= set(engine.config.counter(event.counter_id).services)
+        case _:
+            ticket_id = getattr(event, "ticket_id", None)
+            if ticket_id is not None and ticket_id in engine.tickets:
+                ticket = engine.tickets[ticket_id]
+                services.add(ticket.service_id)
+                if ticket.counter_id:
+                    counters.add(ticket.counter_id)
+            counter_id = getattr(event, "counter_id", None)
+            if counter_id is not None:
+                counters.add(counter_id)
+            service_id = getattr(event, "service_id", None)
+            if service_id is not None:
+                services.add(service_id)
+    return services, counters

@@ -61,7 +61,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        server.tick()
         bound = await server.start(host, port)
         if args.port_file:
             args.port_file.write_text(str(bound))

@@ -56,6 +56,7 @@ class Client:
     tokens: float = RATE_BURST
     refilled_at: float = field(default_factory=time.monotonic)
     dropped: int = 0
+    closing: asyncio.Task[None] | None = None
 
     @property
     def group(self) -> tuple[str, str | None]:
@@ -103,6 +104,7 @@ class HubServer:
 
     async def start(self, host: str, port: int) -> int:
         """Start listening; return the port (pass 0 to let the OS choose)."""
+        self.core.start_day_if_needed()
         self.server = await serve(
             self._handle,
             host,
@@ -280,10 +282,13 @@ class HubServer:
     # ------------------------------------------------------------ messages
 
     async def _on_message(self, client: Client, raw: str | bytes) -> None:
+        if client.closing is not None:
+            return  # draining what the flooder already sent, so the close handshake completes
         if not client.take_token():
             if client.dropped > MAX_DROPPED:
                 log.warning("closing %s: flooding", client.device.id)
-                await client.connection.close(CLOSE_POLICY, "too many messages")
+                client.closing = asyncio.create_task(
+                    client.connection.close(CLOSE_POLICY, "too many messages"))
                 return
             if client.dropped % 20 == 1:
                 await self._send(client, {"type": "error", "request_id": None,

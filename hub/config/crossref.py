@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 SECTIONS = ("tenants", "services", "counters", "zones", "devices")
+REQUIRED_SECTIONS = ("tenants", "services", "counters")
 
 
 def _items(data: dict[str, Any], section: str) -> list[tuple[int, dict[str, Any]]]:
@@ -35,6 +36,17 @@ def item_path(data: dict[str, Any], section: str, index: int) -> str:
     return f"{section}[{index}]" + (f"({ident})" if isinstance(ident, str) else "")
 
 
+def _unusable(data: dict[str, Any], section: str) -> bool:
+    """True when the section itself is missing or malformed, which the models report.
+
+    References into it are then not checked: one `[tenants]` written for `[[tenants]]`
+    should give one message, not one per service and counter.
+    """
+    if section in data and not isinstance(data[section], list):
+        return True
+    return section in REQUIRED_SECTIONS and not data.get(section)
+
+
 def _known_ids(data: dict[str, Any], section: str) -> set[str]:
     return {str(item["id"]) for _, item in _items(data, section) if "id" in item}
 
@@ -49,6 +61,8 @@ def check_references(data: dict[str, Any]) -> list[str]:
     zones = _known_ids(data, "zones")
 
     def unknown(path: str, kind: str, value: object, known: set[str]) -> None:
+        if _unusable(data, f"{kind}s"):
+            return
         if isinstance(value, str) and value not in known:
             choices = ", ".join(sorted(known)) or "none defined"
             problems.append(f"{path}: unknown {kind} {value!r} (known: {choices})")
@@ -88,6 +102,8 @@ def check_references(data: dict[str, Any]) -> list[str]:
         unknown(f"{path}.counter", "counter", device.get("counter"), counters)
         unknown(f"{path}.zone", "zone", device.get("zone"), zones)
     for i, service in _items(data, "services"):
+        if _unusable(data, "counters"):
+            break
         if service.get("id") in services and service.get("id") not in served:
             problems.append(
                 f"{item_path(data, 'services', i)}: no counter serves this service, "

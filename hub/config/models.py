@@ -46,6 +46,14 @@ class TextList(Model):
     id: list[str] = Field(default_factory=list)
     en: list[str] | None = None
 
+    @model_validator(mode="after")
+    def _same_length(self) -> TextList:
+        if self.en is not None and len(self.en) != len(self.id):
+            raise ValueError(
+                f"en has {len(self.en)} items but id has {len(self.id)}: translate every item"
+            )
+        return self
+
     def get(self, language: str) -> list[str]:
         """Return the items in `language`, falling back to Indonesian."""
         return self.en if language == "en" and self.en else self.id

@@ -25,8 +25,9 @@ def main(db_path: str) -> None:
     services = itertools.cycle(["ktp", "kk", "pbg"])
     for n in itertools.count():
         request = RequestKey("kiosk-1", f"burst-{n}")
+        service = next(services)
         outcome = core.execute(
-            lambda engine, now, s=next(services): engine.issue_ticket(s, now), request
+            lambda engine, now, s=service: engine.issue_ticket(s, now), request
         )
         label = outcome.response["events"][-1]["label"]
         sys.stdout.write(f"ACK {request.request_id} {label}\n")

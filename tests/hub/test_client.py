@@ -1,0 +1,158 @@
+"""The client library against a real hub: reconnect, resync, retries, late results."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hub.client import HubClient, HubRequestError
+from hub.client.view import apply_message
+from hub.server import HubServer
+from tests.factories import small_mall
+from tests.hub.harness import TOKENS, FakeClock, device, running_hub
+
+pytestmark = pytest.mark.integration
+
+
+def run(coroutine: Any) -> Any:
+    return asyncio.run(asyncio.wait_for(coroutine, 60))
+
+
+async def wait_until(predicate: Any, timeout: float = 10.0) -> None:
+    """Yield to the loop until `predicate()` holds (no fixed sleeps)."""
+    async def poll() -> None:
+        while not predicate():
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout)
+
+
+def make_client(url: str, device_id: str, **kw: Any) -> HubClient:
+    return HubClient(url, device_id, TOKENS[device_id], backoff_initial=0.05,
+                     backoff_max=0.2, **kw)
+
+
+def test_client_keeps_its_view_in_step_with_events(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(small_mall(), tmp_path / "h.db") as (_, url):
+            display = make_client(url, "display-z1")
+            task = asyncio.create_task(display.run())
+            await display.wait_online(5)
+            kiosk, counter = make_client(url, "kiosk-1"), make_client(url, "counter-c1")
+            tasks = [asyncio.create_task(c.run()) for c in (kiosk, counter)]
+            await kiosk.wait_online(5)
+            await counter.wait_online(5)
+            ticket = await kiosk.request("issue_ticket", service_id="ktp")
+            assert ticket["events"][0]["label"] == "A-001"
+            await counter.request("open_counter")
+            await counter.request("call_next")
+            await wait_until(lambda: display.view["counters"]["c1"]["ticket"] is not None)
+            assert display.view["counters"]["c1"]["ticket"]["label"] == "A-001"
+            assert display.view["recent_calls"][0]["label"] == "A-001"
+            await wait_until(lambda: kiosk.view["services"]["ktp"]["waiting"] == 0)
+            with pytest.raises(HubRequestError) as refused:
+                await counter.request("call_next")
+            assert refused.value.code == "illegal_move"
+            for client in (display, kiosk, counter):
+                await client.close()
+            await asyncio.gather(task, *tasks)
+
+    run(scenario())
+
+
+def test_client_reconnects_after_a_hub_restart_and_shows_the_truth(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        states: list[str] = []
+        async with running_hub(small_mall(), tmp_path / "h.db") as (_, url):
+            display = make_client(url, "display-z1", on_state=lambda s: states.append(s.status))
+            task = asyncio.create_task(display.run())
+            await display.wait_online(5)
+        await wait_until(lambda: states[-1] == "offline")
+        port = int(url.rsplit(":", 1)[1])
+        async with running_hub(small_mall(), tmp_path / "h.db", port=port) as (_, url2):
+            async with device(url2, "kiosk-1") as kiosk, device(url2, "counter-c1") as counter:
+                await kiosk.request("issue_ticket", service_id="ktp")
+                await counter.request("open_counter")
+                await counter.request("call_next")
+            await wait_until(
+                lambda: display.state.status == "online"
+                and (display.view["counters"]["c1"]["ticket"] or {}).get("label") == "A-001"
+            )
+            assert states.count("online") == 2
+            await display.close()
+            await task
+
+    run(scenario())
+
+
+def test_a_gap_in_sequence_numbers_triggers_a_resync(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(small_mall(), tmp_path / "h.db") as (server, url):
+            kinds: list[str] = []
+            display = make_client(url, "display-z1", on_message=lambda m: kinds.append(m["type"]))
+            task = asyncio.create_task(display.run())
+            await display.wait_online(5)
+            server.group_last_seq[("display", "z1")] += 1000  # as if messages were lost
+            async with device(url, "kiosk-1") as kiosk, device(url, "counter-c1") as counter:
+                await kiosk.request("issue_ticket", service_id="ktp")
+                await counter.request("open_counter")
+            await wait_until(lambda: kinds.count("snapshot") == 2)
+            assert display.view["counters"]["c1"]["status"] == "open"
+            assert display.seq == server.core.log.last_seq
+            await display.close()
+            await task
+
+    run(scenario())
+
+
+class LosesFirstReply(HubServer):
+    """A hub whose first answer to a request is lost on the wire (connection drops)."""
+
+    lost = False
+
+    async def _send(self, client: Any, message: dict[str, Any]) -> None:
+        if message.get("type") == "result" and not LosesFirstReply.lost:
+            LosesFirstReply.lost = True
+            client.connection.transport.abort()
+            return
+        await super()._send(client, message)
+
+
+def test_a_lost_reply_is_retried_with_the_same_request_id(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        from hub.core import HubCore
+
+        core = HubCore.open(small_mall(), tmp_path / "h.db", FakeClock())
+        server = LosesFirstReply(core)
+        port = await server.start("127.0.0.1", 0)
+        try:
+            kiosk = make_client(f"ws://127.0.0.1:{port}", "kiosk-1")
+            task = asyncio.create_task(kiosk.run())
+            await kiosk.wait_online(5)
+            answer = await kiosk.request("issue_ticket", service_id="ktp", timeout=10)
+            assert LosesFirstReply.lost
+            assert answer["replayed"] is True
+            assert answer["events"][0]["label"] == "A-001"
+            assert core.engine.waiting_count("ktp") == 1  # one ticket, not two
+            await kiosk.close()
+            await task
+        finally:
+            await server.stop()
+            core.close()
+
+    run(scenario())
+
+
+def test_view_merge_is_plain_data() -> None:
+    view: dict[str, Any] = {"counters": {"c1": {"status": "closed"}}, "recent_calls": []}
+    apply_message(view, {
+        "type": "event", "seq": 5, "prev_seq": 4,
+        "event": {"type": "ticket_called", "ticket_id": "2026-11-23/A-007", "counter_id": "c1",
+                  "at": "2026-11-23T09:00:00+07:00", "service_id": "ktp", "how": "next"},
+        "counters": {"c1": {"status": "serving"}},
+    })
+    assert view["counters"]["c1"]["status"] == "serving"
+    assert view["recent_calls"][0]["label"] == "A-007"

@@ -1,0 +1,275 @@
+"""The hub on a real loopback socket: roles, routing, bad input, retries, health."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from hub.config import parse_config
+from tests.factories import small_mall_data
+from tests.hub.harness import TOKENS, FakeClock, device, running_hub
+
+pytestmark = pytest.mark.integration
+
+
+def mall_with_two_zones() -> Any:
+    """The small mall plus a second display for a zone without counter c1/c2."""
+    data = small_mall_data()
+    data["zones"].append({"id": "z2", "name": "Lantai 2", "tenants": ["pajak", "dpupr"]})
+    data["devices"] += [
+        {"id": "counter-c2", "role": "counter", "counter": "c2",
+         "token": "counter-c2-token-for-tests"},
+        {"id": "display-z1b", "role": "display", "zone": "z1",
+         "token": "display-z1b-token-for-tests"},
+        {"id": "display-z2", "role": "display", "zone": "z2",
+         "token": "display-z2-token-for-tests"},
+        {"id": "kiosk-2", "role": "kiosk", "token": "kiosk-2-token-for-tests"},
+    ]
+    return parse_config(data)
+
+
+def token(device_id: str) -> str:
+    return TOKENS.get(device_id, f"{device_id}-token-for-tests")
+
+
+def run(coroutine: Any) -> Any:
+    return asyncio.run(asyncio.wait_for(coroutine, 60))
+
+
+def test_welcome_holds_the_snapshot_each_role_may_see(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "kiosk-1") as kiosk, device(url, "display-z1") as display, \
+                    device(url, "counter-c1") as counter, device(url, "boss") as boss:
+                assert kiosk.welcome["type"] == "welcome"
+                assert kiosk.welcome["role"] == "kiosk"
+                assert set(kiosk.welcome["snapshot"]["services"]) == {"ktp", "kk", "npwp", "pbg"}
+                assert "counters" not in kiosk.welcome["snapshot"]
+                assert set(display.welcome["snapshot"]["counters"]) == {"c1", "c2"}
+                assert "services" not in display.welcome["snapshot"]
+                assert counter.welcome["counter_id"] == "c1"
+                assert "kiosk-1" in boss.welcome["snapshot"]["devices"]
+                npwp = kiosk.welcome["snapshot"]["services"]["npwp"]
+                assert (npwp["open"], npwp["reason"]) == (False, "closed_today")
+
+    run(scenario())
+
+
+def test_a_call_reaches_every_display_of_its_zone_in_order(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "kiosk-1") as kiosk, device(url, "counter-c1") as c1, \
+                    device(url, "display-z1") as d1, device(url, "display-z1b") as d1b, \
+                    device(url, "display-z2") as d2:
+                for _ in range(3):
+                    result = await kiosk.request("issue_ticket", service_id="ktp")
+                    assert result["type"] == "result"
+                assert (await c1.request("open_counter", staff="Siti"))["type"] == "result"
+                calls = []
+                for _ in range(3):
+                    calls.append(await c1.request("call_next"))
+                    await c1.request("finish")
+                assert [c["events"][0]["ticket_id"][-5:] for c in calls] == [
+                    "A-001", "A-002", "A-003"]
+                for display in (d1, d1b):
+                    seen = []
+                    while len(seen) < 3:
+                        message = await display.receive_type("event")
+                        assert message["seq"] > message["prev_seq"]
+                        if message["event"]["type"] == "ticket_called":
+                            seen.append(message["event"]["ticket_id"][-5:])
+                            shown = message["counters"]["c1"]["ticket"]["label"]
+                            assert shown == seen[-1]
+                    assert seen == ["A-001", "A-002", "A-003"]
+                await d2.send({"type": "ping"})
+                message = await d2.receive()
+                assert message["type"] == "pong", message  # nothing from zone 1 queued
+
+    run(scenario())
+
+
+def test_each_role_is_refused_what_it_may_not_do(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "kiosk-1") as kiosk, device(url, "display-z1") as display, \
+                    device(url, "counter-c1") as counter, device(url, "boss") as boss:
+                for client, kind in ((kiosk, "call_next"), (display, "issue_ticket"),
+                                     (counter, "issue_ticket"), (boss, "finish")):
+                    fields = {"service_id": "ktp"} if kind == "issue_ticket" else {}
+                    answer = await client.request(kind, **fields)
+                    assert answer["type"] == "error" and answer["code"] == "not_allowed"
+                    assert answer["message_id"] and answer["message_en"]
+
+    run(scenario())
+
+
+@pytest.mark.parametrize(
+    ("device_id", "hello"),
+    [
+        ("kiosk-1", {"type": "hello", "device_id": "kiosk-1", "token": "wrong-token-xxxx"}),
+        ("nobody", {"type": "hello", "device_id": "nobody", "token": "kiosk-1-token-for-tests"}),
+        ("kiosk-1", {"type": "issue_ticket", "request_id": "r", "service_id": "ktp"}),
+        ("kiosk-1", "this is not json"),
+    ],
+)
+def test_authentication_failures_close_with_1008(
+    tmp_path: Path, device_id: str, hello: dict[str, Any] | str
+) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with connect(url, proxy=None) as connection:
+                await connection.send(hello if isinstance(hello, str) else json.dumps(hello))
+                refusal = json.loads(await connection.recv())
+                assert refusal["type"] == "error"
+                assert refusal["code"] in ("auth_failed", "hello_expected")
+                with pytest.raises(ConnectionClosed) as closed:
+                    await connection.recv()
+                assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+
+    run(scenario())
+
+
+def test_bad_input_gets_errors_while_others_are_served(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (server, url):
+            async with device(url, "kiosk-1") as kiosk, device(url, "kiosk-2") as other:
+                expectations = [
+                    ("{not json", "bad_json"),
+                    (json.dumps({"type": "launch_rocket", "request_id": "x1"}), "unknown_type"),
+                    (json.dumps({"request_id": "x2"}), "unknown_type"),
+                    (json.dumps({"type": "issue_ticket", "request_id": "x3", "service_id": 7}),
+                     "bad_message"),
+                    (json.dumps({"type": "issue_ticket", "request_id": "x4"}), "bad_message"),
+                    (json.dumps({"type": "issue_ticket", "request_id": "x5",
+                                 "service_id": "ktp", "extra": 1}), "bad_message"),
+                    (json.dumps([1, 2, 3]), "bad_message"),
+                    (json.dumps({"type": "issue_ticket", "request_id": "x6",
+                                 "service_id": "helicopter"}), "unknown_service"),
+                    (json.dumps({"type": "cancel_ticket", "request_id": "x7",
+                                 "ticket_id": "Z-999"}), "unknown_ticket"),
+                    (b"\xff\xfe binary garbage", "bad_json"),
+                ]
+                for raw, code in expectations:
+                    await kiosk.send(raw)  # type: ignore[arg-type]
+                    answer = await kiosk.receive_type("error")
+                    assert answer["code"] == code, raw
+                assert (await other.request("issue_ticket", service_id="ktp"))["type"] == "result"
+                oversized = json.dumps({"type": "issue_ticket", "request_id": "big",
+                                        "service_id": "x" * 200_000})
+                await kiosk.send(oversized)
+                with pytest.raises(ConnectionClosed) as closed:
+                    while True:  # events from the other kiosk may come first
+                        await kiosk.receive(timeout=5)
+                assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+                answer = await other.request("issue_ticket", service_id="kk")
+                assert answer["events"][0]["label"] == "B-001"
+                assert server.health_report()["clients"] == {"kiosk": 1}
+
+    run(scenario())
+
+
+def test_a_flood_is_rate_limited_and_closed_without_hurting_others(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "display-z1") as flooder, device(url, "kiosk-1") as kiosk:
+                for _ in range(600):
+                    await flooder.send({"type": "ping"})
+                codes = []
+                with pytest.raises(ConnectionClosed) as closed:
+                    while True:
+                        message = await flooder.receive()
+                        codes.append(message.get("code", message["type"]))
+                assert "rate_limited" in codes and codes.count("pong") < 600
+                assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+                answer = await kiosk.request("issue_ticket", service_id="ktp")
+                assert answer["type"] == "result"
+
+    run(scenario())
+
+
+def test_a_retried_issue_returns_the_same_ticket(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "kiosk-1") as kiosk:
+                first = await kiosk.request("issue_ticket", "retry-me", service_id="ktp")
+            async with device(url, "kiosk-1") as kiosk:  # reconnected, reply "lost"
+                again = await kiosk.request("issue_ticket", "retry-me", service_id="ktp")
+                fresh = await kiosk.request("issue_ticket", "another", service_id="ktp")
+            assert first["events"] == again["events"]
+            assert (first["replayed"], again["replayed"]) == (False, True)
+            assert fresh["events"][0]["label"] == "A-002"
+
+    run(scenario())
+
+
+def test_refusals_carry_reason_and_opening_time_in_both_languages(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "kiosk-1") as kiosk:
+                answer = await kiosk.request("issue_ticket", service_id="npwp")
+                assert answer["code"] == "service_unavailable"
+                assert answer["reason"] == "closed_today"
+                assert answer["opens_at"].startswith("2026-11-24T08:00")
+                assert "Selasa" in answer["message_id"]
+                assert "Tuesday" in answer["message_en"]
+
+    run(scenario())
+
+
+def test_health_answers_plain_http(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "kiosk-1"), device(url, "counter-c1"):
+                http_url = url.replace("ws://", "http://") + "/health"
+                body = await asyncio.to_thread(
+                    lambda: json.loads(urllib.request.urlopen(http_url, timeout=5).read())
+                )
+        assert body["status"] == "ok"
+        assert body["clients"] == {"kiosk": 1, "counter": 1}
+        assert body["last_seq"] >= 1
+
+    run(scenario())
+
+
+def test_printer_fault_reaches_the_supervisor(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (server, url):
+            async with device(url, "kiosk-1") as kiosk, device(url, "boss") as boss:
+                answer = await kiosk.request("report_device_status", ok=False,
+                                             code="paper_out", detail="Kertas habis")
+                assert answer["type"] == "result"
+                update = await boss.receive_type("device_status")
+                status = update["devices"]["kiosk-1"]
+                assert (status["ok"], status["code"], status["online"]) == (
+                    False, "paper_out", True)
+                assert server.health_report()["devices_with_faults"] == ["kiosk-1"]
+
+    run(scenario())
+
+
+def test_day_rollover_is_pushed_by_the_tick(tmp_path: Path) -> None:
+    clock = FakeClock()
+
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db", clock) as (server, url):
+            async with device(url, "kiosk-1") as kiosk, device(url, "display-z1") as display:
+                await kiosk.request("issue_ticket", service_id="ktp")
+                clock.now = clock.now.replace(day=24, hour=7)
+                server.tick()
+                kinds = []
+                while "business_day_started" not in kinds:
+                    kinds.append((await kiosk.receive_type("event"))["event"]["type"])
+                assert kinds[-2:] == ["ticket_expired", "business_day_started"]
+                started = await display.receive_type("event")
+                assert started["event"]["type"] == "business_day_started"
+                answer = await kiosk.request("issue_ticket", service_id="ktp")
+                assert answer["type"] == "error" and answer["reason"] == "not_open_yet"
+
+    run(scenario())

@@ -266,6 +266,15 @@ class PrinterSettings(Model):
     queue: str | None = None
     path: str | None = None
     folder: str | None = None
+    profile: str = "TM-T20II"
+    """python-escpos printer profile; TM-T20II fits most 80 mm printers."""
+    flow_control: Literal["none", "rtscts", "dsrdtr", "xonxoff"] = "none"
+    check_status: bool = True
+    """Ask the printer (DLE EOT) before each ticket and refuse on paper out or cover open."""
+    require_status: bool = False
+    """Also refuse when the printer does not answer (only for printers known to answer)."""
+    simulate: Literal["paper_out", "offline", "cover_open", "near_end", "timeout"] | None = None
+    """Virtual printer only: behave as if this fault were present (demos and tests)."""
     on_failure: Literal["refuse", "show_on_screen"] = "refuse"
     """refuse: cancel the ticket; show_on_screen: keep it and show the number with a QR."""
 

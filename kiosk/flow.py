@@ -1,0 +1,174 @@
+"""The kiosk's ticket flow: issue at the hub, print, and never leave a phantom ticket.
+
+1. The visitor asks for a ticket: the hub issues it (the only source of numbers).
+2. The printer prints it. Success → the confirmation screen.
+3. Failure → by `on_failure`: "refuse" cancels the ticket at the hub and tells the
+   visitor plainly; "show_on_screen" keeps it and shows the number with a QR code.
+   Either way the fault is reported to the hub (the supervisor sees it) and tickets
+   stop until the printer answers healthy again.
+A request that timed out but was carried out later (`lateResult`) is cancelled: nobody
+holds that ticket.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from hub.client.qt_bridge import HubBridge
+from hub.config import MallConfig
+from hub.config.models import PrinterSettings
+from kiosk.printing import PrintService
+from kiosk.tickets import ticket_data, ticket_event
+from ticket_printer import PrinterError, PrinterStatus
+
+log = logging.getLogger(__name__)
+
+FAULT_RECHECK_MS = 5_000
+
+
+class KioskFlow(QObject):
+    """Coordinates hub requests and printing for one kiosk."""
+
+    busyChanged = Signal(bool)
+    ticketReady = Signal(object, bool)
+    """(ticket_issued event, shown_on_screen_only)"""
+    ticketRefused = Signal(object)
+    """An error body: code, message_id, message_en (and reason/opens_at for schedules)."""
+    printFailed = Signal(object)
+    """(PrinterError) — the ticket was cancelled."""
+    printerFaultChanged = Signal(object)
+    """None when the printer is fine, else the PrinterError that stopped tickets."""
+
+    def __init__(
+        self,
+        config: MallConfig,
+        bridge: HubBridge,
+        printing: PrintService,
+        settings: PrinterSettings,
+        base: Path,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.config, self.bridge, self.printing = config, bridge, printing
+        self.on_failure = settings.on_failure
+        self.base = base
+        self.busy = False
+        self.fault: PrinterError | None = None
+        self._issue_token: str | None = None
+        self._language = "id"
+        self._issued: dict[str, dict[str, Any]] = {}
+        bridge.requestFinished.connect(self._on_answer)
+        bridge.lateResult.connect(self._on_late_result)
+        bridge.stateChanged.connect(self._on_link)
+        printing.printed.connect(self._on_printed)
+        printing.failed.connect(self._on_print_failed)
+        printing.statusChecked.connect(self._on_status)
+        self._recheck = QTimer(self)
+        self._recheck.setInterval(FAULT_RECHECK_MS)
+        self._recheck.timeout.connect(printing.check_status)
+
+    @property
+    def can_issue(self) -> bool:
+        """True when a visitor may take a ticket now."""
+        return not self.busy and self.fault is None and self.bridge.client.state.status == "online"
+
+    def take_ticket(self, service_id: str, priority_kind: str | None, language: str) -> bool:
+        """Ask the hub for a ticket; False (and nothing sent) if not possible right now."""
+        if not self.can_issue:
+            return False
+        self._set_busy(True)
+        self._language = language
+        self._issue_token = self.bridge.request(
+            "issue_ticket", service_id=service_id, priority_kind=priority_kind, language=language)
+        return True
+
+    # ------------------------------------------------------------ answers
+
+    def _on_answer(self, token: str, result: Any, error: Any) -> None:
+        if token != self._issue_token:
+            return
+        self._issue_token = None
+        if error is not None:
+            self._set_busy(False)
+            self.ticketRefused.emit(error)
+            return
+        issued = ticket_event(result)
+        self._issued[issued["ticket_id"]] = issued
+        ticket = ticket_data(self.config, issued, self._language, self.base)
+        self.printing.print_ticket(issued["ticket_id"], ticket)
+
+    def _on_printed(self, ticket_id: str, _result: Any) -> None:
+        issued = self._issued.pop(ticket_id, None)
+        self._set_busy(False)
+        if issued is not None:
+            self.ticketReady.emit(issued, False)
+
+    def _on_print_failed(self, ticket_id: str, error: Any) -> None:
+        issued = self._issued.pop(ticket_id, None)
+        if not isinstance(error, PrinterError):
+            error = PrinterError(str(error))
+        log.warning("ticket %s not printed: %s (%s)", ticket_id, error.code, error)
+        self._set_fault(error)
+        self._set_busy(False)
+        if issued is None:
+            return
+        if self.on_failure == "show_on_screen":
+            self.ticketReady.emit(issued, True)
+        else:
+            self.bridge.request("cancel_ticket", ticket_id=ticket_id, reason="print_failed")
+            self.printFailed.emit(error)
+
+    def _on_late_result(self, message: dict[str, Any]) -> None:
+        for event in message.get("events", []):
+            if event.get("type") == "ticket_issued":
+                log.warning("late ticket %s nobody holds: cancelling", event["label"])
+                self.bridge.request("cancel_ticket", ticket_id=event["ticket_id"],
+                                    reason="visitor_left")
+
+    def _on_status(self, status: Any) -> None:
+        if isinstance(status, PrinterStatus):
+            try:
+                status.raise_for_fault()
+            except PrinterError as fault:
+                self._set_fault(fault)
+                return
+            if self.fault is not None and status.online is not False:
+                self._set_fault(None)
+        elif isinstance(status, PrinterError):
+            self._set_fault(status)
+
+    def _on_link(self, status: str, _detail: str) -> None:
+        if status == "online":
+            self._report()  # the hub (maybe restarted) learns the printer's state again
+
+    # ------------------------------------------------------------ state
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self.busy:
+            self.busy = busy
+            self.busyChanged.emit(busy)
+
+    def _set_fault(self, fault: PrinterError | None) -> None:
+        changed = (fault is None) != (self.fault is None) or (
+            fault is not None and self.fault is not None and fault.code != self.fault.code)
+        self.fault = fault
+        if fault is None:
+            self._recheck.stop()
+        elif not self._recheck.isActive():
+            self._recheck.start()
+        if changed:
+            self._report()
+            self.printerFaultChanged.emit(fault)
+
+    def _report(self) -> None:
+        fault = self.fault
+        self.bridge.request(
+            "report_device_status",
+            ok=fault is None,
+            code="ok" if fault is None else fault.code,
+            detail="" if fault is None else f"{fault.message_id} {fault}".strip()[:500],
+        )

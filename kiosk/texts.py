@@ -1,0 +1,113 @@
+"""Every text the kiosk shows, Bahasa Indonesia first and English second."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hub.messages import UNAVAILABLE
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "welcome": ("Selamat Datang", "Welcome"),
+    "touch_to_start": ("Sentuh untuk mengambil nomor antrean",
+                       "Touch to take a queue number"),
+    "choose_tenant": ("Pilih instansi", "Choose an agency"),
+    "choose_service": ("Pilih layanan", "Choose a service"),
+    "search": ("Cari layanan…", "Search services…"),
+    "search_results": ("Hasil pencarian", "Search results"),
+    "no_results": ("Tidak ada layanan yang cocok.", "No matching service."),
+    "back": ("Kembali", "Back"),
+    "home": ("Beranda", "Home"),
+    "open": ("Buka", "Open"),
+    "closed": ("Tutup", "Closed"),
+    "services_count": ("{n} layanan", "{n} services"),
+    "waiting": ("{n} menunggu", "{n} waiting"),
+    "wait_estimate": ("± {m} menit", "about {m} min"),
+    "requirements": ("Persyaratan", "Requirements"),
+    "procedure": ("Prosedur", "Procedure"),
+    "fee": ("Biaya", "Fee"),
+    "free": ("Gratis", "Free"),
+    "completion_time": ("Waktu penyelesaian", "Completion time"),
+    "people_waiting": ("Orang menunggu", "People waiting"),
+    "estimated_wait": ("Perkiraan waktu tunggu", "Estimated wait"),
+    "category_perizinan": ("Perizinan", "Permit"),
+    "category_non-perizinan": ("Non-perizinan", "Non-permit"),
+    "priority_question": ("Antrean prioritas (bila berlaku):",
+                          "Priority queue (if it applies):"),
+    "priority_lansia": ("Lansia", "Elderly"),
+    "priority_disabilitas": ("Disabilitas", "Disability"),
+    "priority_ibu_hamil": ("Ibu hamil", "Pregnant"),
+    "take_ticket": ("Ambil Nomor Antrean", "Take a Queue Number"),
+    "printing": ("Mencetak tiket Anda…", "Printing your ticket…"),
+    "your_number": ("Nomor antrean Anda", "Your queue number"),
+    "please_wait": ("Silakan menunggu, nomor Anda akan dipanggil.",
+                    "Please wait; your number will be called."),
+    "take_your_ticket": ("Silakan ambil tiket Anda.", "Please take your ticket."),
+    "ahead_of_you": ("{n} orang di depan Anda", "{n} people ahead of you"),
+    "you_are_next": ("Anda berikutnya — belum ada yang menunggu.",
+                     "You are next — nobody is waiting ahead of you."),
+    "no_wait": ("Tanpa antre", "No wait"),
+    "photo_this": ("Printer bermasalah: foto layar ini sebagai bukti nomor antrean Anda.",
+                   "Printer problem: take a photo of this screen as your ticket."),
+    "ok": ("Selesai", "Done"),
+    "unavailable_title": ("Layanan sementara tidak tersedia",
+                          "Service temporarily unavailable"),
+    "unavailable_body": ("Anjungan sedang menyambung kembali ke server antrean. "
+                         "Silakan hubungi petugas bila perlu.",
+                         "The kiosk is reconnecting to the queue server. "
+                         "Please ask a staff member if you need help."),
+    "printer_fault_title": ("Pengambilan nomor dihentikan sementara",
+                            "Ticket issuing is paused"),
+    "printer_fault_banner": ("Printer tiket bermasalah — petugas sudah diberi tahu.",
+                             "The ticket printer has a problem — staff have been told."),
+    "ticket_not_printed": ("Maaf, tiket tidak dapat dicetak dan nomor dibatalkan.",
+                           "Sorry, the ticket could not be printed and the number was cancelled."),
+    "ask_staff": ("Silakan hubungi petugas.", "Please ask a staff member."),
+    "sorry": ("Mohon maaf", "We are sorry"),
+    "offline_short": ("Luring", "Offline"),
+    "online_short": ("Terhubung", "Online"),
+    "opens_again": ("Buka kembali {day}, {date} pukul {time}",
+                    "Opens again {day} {date} at {time}"),
+    "on_break": ("Sedang {reason}; nomor tetap dapat diambil.",
+                 "{reason} in progress; you can still take a number."),
+}
+
+DAYS = (("Senin", "Monday"), ("Selasa", "Tuesday"), ("Rabu", "Wednesday"),
+        ("Kamis", "Thursday"), ("Jumat", "Friday"), ("Sabtu", "Saturday"),
+        ("Minggu", "Sunday"))
+MONTHS = (("Januari", "January"), ("Februari", "February"), ("Maret", "March"),
+          ("April", "April"), ("Mei", "May"), ("Juni", "June"), ("Juli", "July"),
+          ("Agustus", "August"), ("September", "September"), ("Oktober", "October"),
+          ("November", "November"), ("Desember", "December"))
+
+
+def t(key: str, language: str, **values: object) -> str:
+    """Return the text for `key` in `language` ("id" or "en"), filled with `values`."""
+    indonesian, english = TEXTS[key]
+    text = english if language == "en" else indonesian
+    return text.format(**values) if values else text
+
+
+def closed_reason(reason: str | None, opens_at: str | None, language: str) -> str:
+    """Say why a service takes no tickets and when it opens again."""
+    indonesian, english = UNAVAILABLE.get(reason or "", (TEXTS["closed"][0], TEXTS["closed"][1]))
+    text = english if language == "en" else indonesian
+    if opens_at:
+        when = dt.datetime.fromisoformat(opens_at)
+        day = DAYS[when.weekday()][1 if language == "en" else 0]
+        text += " " + t("opens_again", language, day=day, date=f"{when:%d/%m}",
+                        time=when.strftime("%H.%M" if language == "id" else "%H:%M")) + "."
+    return text
+
+
+def long_date(moment: dt.datetime, language: str) -> str:
+    """Format a date the way people say it: "Senin, 23 November 2026"."""
+    index = 1 if language == "en" else 0
+    return (f"{DAYS[moment.weekday()][index]}, {moment.day} "
+            f"{MONTHS[moment.month - 1][index]} {moment.year}")
+
+
+def rupiah(amount: int, language: str) -> str:
+    """Format a fee: "Gratis" or "Rp 350.000"."""
+    if amount == 0:
+        return t("free", language)
+    return "Rp " + f"{amount:,}".replace(",", ".")

@@ -1,0 +1,63 @@
+"""Turn the hub's answer into what the printer needs, and the config into a printer target."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hub.config import MallConfig
+from hub.config.models import PrinterSettings
+from kiosk.texts import t
+from ticket_printer import PrinterTarget, TicketData
+
+
+def ticket_event(result: dict[str, Any]) -> dict[str, Any]:
+    """Return the ticket_issued event inside an issue_ticket result."""
+    return next(e for e in result["events"] if e["type"] == "ticket_issued")
+
+
+def status_url(config: MallConfig, ticket_id: str) -> str | None:
+    """The QR payload for a ticket (its status page), if the mall configured one."""
+    template = config.mpp.status_url
+    return template.format(ticket_id=ticket_id) if template else None
+
+
+def ticket_data(
+    config: MallConfig, issued: dict[str, Any], language: str, base: Path
+) -> TicketData:
+    """Build the printed ticket from the ticket_issued event, in the visitor's language."""
+    service = config.service(issued["service_id"])
+    tenant = config.tenant(service.tenant)
+    tz = ZoneInfo(config.mpp.timezone)
+    requirements = service.requirements.get(language)
+    priority = None
+    if issued.get("priority_kind"):
+        kind = t(f"priority_{issued['priority_kind']}", language)
+        priority = f"{'Priority' if language == 'en' else 'Prioritas'}: {kind}"
+    logo = base / config.mpp.logo if config.mpp.logo else None
+    return TicketData(
+        mpp_name=config.mpp.name,
+        tenant_name=tenant.name.get(language),
+        service_name=service.name.get(language),
+        ticket_label=issued["label"],
+        issued_at=dt.datetime.fromisoformat(issued["at"]).astimezone(tz),
+        people_ahead=int(issued["people_ahead"]),
+        estimated_wait_minutes=int(issued["estimated_wait_minutes"]),
+        bring_note=", ".join(requirements[:3]),
+        status_url=status_url(config, issued["ticket_id"]),
+        footer=config.mpp.ticket_footer.get(language),
+        language="en" if language == "en" else "id",
+        priority_label=priority,
+        logo_path=logo if logo and logo.exists() else None,
+    )
+
+
+def printer_target(settings: PrinterSettings, base: Path) -> PrinterTarget:
+    """Build the printer target; a relative virtual folder or file path is under `base`."""
+    values = settings.model_dump()
+    for key in ("folder", "path"):
+        if values.get(key) and not Path(values[key]).is_absolute():
+            values[key] = str(base / values[key])
+    return PrinterTarget.from_settings(values)

@@ -1,0 +1,305 @@
+"""The kiosk window: header, the screens, the footer, idle timeout, and the flow's signals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hub.client.qt_bridge import HubBridge
+from hub.config import MallConfig
+from kiosk.flow import KioskFlow
+from kiosk.pages import DetailPage, MessagePage, SearchPage, ServicesPage, TenantsPage, WelcomePage
+from kiosk.texts import closed_reason, long_date, t
+from kiosk.tickets import status_url
+from kiosk.widgets import GREEN, RED, STYLE, font, label
+
+log = logging.getLogger(__name__)
+
+IDLE_MS = 60_000
+DONE_MS = 8_000
+
+
+class KioskWindow(QMainWindow):
+    """Everything the visitor sees; all decisions about tickets are the flow's and the hub's."""
+
+    def __init__(self, config: MallConfig, bridge: HubBridge, flow: KioskFlow,
+                 height: int = 1080, idle_ms: int = IDLE_MS, done_ms: int = DONE_MS) -> None:
+        super().__init__()
+        self.config, self.bridge, self.flow = config, bridge, flow
+        self.scale = height / 1080
+        self.language = "id"
+        self.tenant_id: str | None = None
+        self.service_id: str | None = None
+        self.screen_name = "welcome"
+        self.timezone = ZoneInfo(config.mpp.timezone)
+        self.setWindowTitle(f"Anjungan Antrean — {config.mpp.short_name}")
+        self.setStyleSheet(STYLE)
+        self._build(height)
+        self.idle = QTimer(self, singleShot=True, interval=idle_ms)
+        self.idle.timeout.connect(self.go_home)
+        self.done_ms = done_ms
+        self.done = QTimer(self, singleShot=True)
+        self.done.timeout.connect(self.go_home)
+        self.clock = QTimer(self, interval=1000)
+        self.clock.timeout.connect(self._tick)
+        self.clock.start()
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        bridge.messageReceived.connect(self._on_hub_message)
+        bridge.stateChanged.connect(self._on_link)
+        flow.ticketReady.connect(self._on_ticket)
+        flow.ticketRefused.connect(self._on_refused)
+        flow.printFailed.connect(self._on_print_failed)
+        flow.printerFaultChanged.connect(lambda _f: self.render())
+        flow.busyChanged.connect(self._on_busy)
+        self.render()
+
+    # ------------------------------------------------------------ layout
+
+    def _build(self, height: int) -> None:
+        s = self.scale
+        root = QWidget()
+        column = QVBoxLayout(root)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        header = QFrame()
+        header.setObjectName("header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(int(32 * s), int(14 * s), int(32 * s), int(14 * s))
+        self.title = label(self.config.mpp.short_name, 22 * s, bold=True, wrap=False)
+        row.addWidget(self.title, 1)
+        self.link = label("", 14 * s, bold=True, wrap=False)
+        row.addWidget(self.link)
+        self.date = label("", 15 * s, wrap=False, align=Qt.AlignmentFlag.AlignRight)
+        row.addWidget(self.date)
+        self.lang = QPushButton("EN")
+        self.lang.setObjectName("lang")
+        self.lang.setFont(font(15 * s, True))
+        self.lang.setMinimumSize(int(110 * s), int(56 * s))
+        self.lang.clicked.connect(
+            lambda: self.set_language("en" if self.language == "id" else "id"))
+        row.addWidget(self.lang)
+        column.addWidget(header)
+        self.banner = label("", 16 * s, bold=True, align=Qt.AlignmentFlag.AlignHCenter)
+        self.banner.setObjectName("banner")
+        self.banner.hide()
+        column.addWidget(self.banner)
+        self.stack = QStackedWidget()
+        self.pages = {
+            "welcome": WelcomePage(s), "tenants": TenantsPage(s), "search": SearchPage(s),
+            "services": ServicesPage(s), "detail": DetailPage(s), "message": MessagePage(s),
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        column.addWidget(self.stack, 1)
+        footer = QFrame()
+        footer.setObjectName("footer")
+        nav = QHBoxLayout(footer)
+        nav.setContentsMargins(int(32 * s), int(12 * s), int(32 * s), int(12 * s))
+        self.back = QPushButton()
+        self.home = QPushButton()
+        for button in (self.back, self.home):
+            button.setFont(font(18 * s, True))
+            button.setMinimumSize(int(260 * s), int(80 * s))
+        self.back.clicked.connect(self.go_back)
+        self.home.clicked.connect(self.go_home)
+        nav.addWidget(self.back)
+        nav.addStretch(1)
+        nav.addWidget(self.home)
+        self.footer = footer
+        column.addWidget(footer)
+        self.setCentralWidget(root)
+        self.resize(int(height * 16 / 9), height)
+        self._tick()
+
+    # ------------------------------------------------------------ navigation
+
+    def set_language(self, language: str) -> None:
+        """Switch every text between Bahasa Indonesia and English."""
+        self.language = language
+        self.render()
+
+    def go_home(self) -> None:
+        """Back to the welcome screen, forgetting the visitor's choices."""
+        self.tenant_id = self.service_id = None
+        self.pages["search"].query = ""  # type: ignore[attr-defined]
+        self.language = "id"
+        self._show("welcome")
+
+    def go_back(self) -> None:
+        """One step back."""
+        previous = {"tenants": "welcome", "search": "tenants", "services": "tenants",
+                    "detail": "services" if self.tenant_id else "search"}
+        self._show(previous.get(self.screen_name, "welcome"))
+
+    def open_tenants(self) -> None:
+        """Show the tenant grid."""
+        self._show("tenants")
+
+    def open_tenant(self, tenant_id: str) -> None:
+        """Show a tenant's services."""
+        self.tenant_id = tenant_id
+        self._show("services")
+
+    def open_service(self, service_id: str) -> None:
+        """Show a service's standard and the take-a-ticket button."""
+        self.service_id = service_id
+        self._show("detail")
+
+    def open_search(self, _query: str = "") -> None:
+        """Show the service search with the touch keyboard."""
+        self.tenant_id = None
+        self._show("search")
+
+    def take_ticket(self, priority_kind: str | None) -> None:
+        """The visitor pressed the big button (a second tap while busy does nothing)."""
+        if self.service_id and self.flow.take_ticket(self.service_id, priority_kind,
+                                                     self.language):
+            self._message(t("printing", self.language), [])
+
+    def _show(self, name: str) -> None:
+        self.screen_name = name
+        self.render()
+        self.done.stop()
+        self.idle.start()
+
+    def _return_home_in(self, milliseconds: int) -> None:
+        self.idle.stop()
+        self.done.start(milliseconds)
+
+    # ------------------------------------------------------------ render
+
+    def render(self) -> None:
+        """Rebuild the current screen from the hub's view in the current language."""
+        language, view = self.language, self.bridge.view
+        self.lang.setText("ID" if language == "en" else "EN")
+        self.back.setText(f"←  {t('back', language)}")
+        self.home.setText(t("home", language))
+        online = self.bridge.client.state.status == "online"
+        self.link.setText(("●  " + t("online_short", language)) if online
+                          else ("●  " + t("offline_short", language)))
+        self.link.setStyleSheet(f"color: {'#9ae6b4' if online else '#ffb4b4'};")
+        self._tick()
+        fault = self.flow.fault
+        if fault is not None:
+            self.banner.setText(t("printer_fault_banner", language) + "  " +
+                                (fault.message_en if language == "en" else fault.message_id))
+        self.banner.setVisible(fault is not None and online)
+        if not online and self.screen_name != "message":
+            self._message(t("unavailable_title", language), [t("unavailable_body", language)],
+                          color=RED, keep_screen=True)
+            return
+        name = self.screen_name
+        self.footer.setVisible(name not in ("welcome", "message"))
+        if name == "welcome":
+            self.pages["welcome"].show_welcome(  # type: ignore[attr-defined]
+                self.config, language, self.open_tenants, self.set_language)
+        elif name == "tenants":
+            self.pages["tenants"].show_tenants(  # type: ignore[attr-defined]
+                self.config, view, language, self.open_tenant, self.open_search)
+        elif name == "search":
+            self.pages["search"].show_search(  # type: ignore[attr-defined]
+                self.config, view, language, self.open_service)
+        elif name == "services" and self.tenant_id:
+            self.pages["services"].show_services(  # type: ignore[attr-defined]
+                self.config, self.tenant_id, view, language, self.open_service)
+        elif name == "detail" and self.service_id:
+            fault_text = None
+            if fault is not None:
+                fault_text = t("printer_fault_title", language)
+            self.pages["detail"].show_detail(  # type: ignore[attr-defined]
+                self.config, self.service_id, view, language, self.flow.can_issue, fault_text,
+                self.take_ticket)
+        if name != "message":
+            self.stack.setCurrentWidget(self.pages[name])
+
+    def _message(self, title: str, lines: list[str], color: str = "#1f2933",
+                 number: str | None = None, qr: str | None = None,
+                 button: bool = False, keep_screen: bool = False) -> None:
+        if not keep_screen:
+            self.screen_name = "message"
+        page = self.pages["message"]
+        page.show_message(  # type: ignore[attr-defined]
+            title, lines, color, number, qr,
+            (t("ok", self.language), self.go_home) if button else None)
+        self.footer.setVisible(False)
+        self.stack.setCurrentWidget(page)
+
+    def _tick(self) -> None:
+        now = dt.datetime.now(self.timezone)
+        self.date.setText(f"{long_date(now, self.language)}   {now:%H:%M}")
+
+    # ------------------------------------------------------------ signals
+
+    def _on_hub_message(self, message: dict[str, Any]) -> None:
+        if self.screen_name in ("tenants", "services", "detail") or (
+                message.get("type") == "snapshot" and self.screen_name == "welcome"):
+            if self.screen_name == "search":
+                return  # don't rebuild under the visitor's fingers while typing
+            self.render()
+
+    def _on_link(self, status: str, _detail: str) -> None:
+        if status == "online" and self.screen_name == "message" and self.flow.busy is False:
+            self.screen_name = "welcome"
+        self.render()
+
+    def _on_busy(self, busy: bool) -> None:
+        if not busy and self.screen_name == "detail":
+            self.render()
+
+    def _on_ticket(self, issued: dict[str, Any], on_screen_only: bool) -> None:
+        language = self.language
+        service = self.config.service(issued["service_id"])
+        if issued["people_ahead"] == 0:
+            ahead = t("you_are_next", language)
+        else:
+            ahead = (t("ahead_of_you", language, n=issued["people_ahead"]) + " · " +
+                     t("wait_estimate", language, m=issued["estimated_wait_minutes"]))
+        lines = [service.name.get(language), ahead, t("please_wait", language)]
+        qr = None
+        if on_screen_only:
+            lines.insert(0, t("photo_this", language))
+            qr = status_url(self.config, issued["ticket_id"])
+        else:
+            lines.append(t("take_your_ticket", language))
+        self._message(t("your_number", language), lines, color=GREEN, number=issued["label"],
+                      qr=qr, button=True)
+        self._return_home_in(self.done_ms * (4 if on_screen_only else 1))
+
+    def _on_refused(self, error: dict[str, Any]) -> None:
+        language = self.language
+        text = error.get("message_en" if language == "en" else "message_id", "")
+        if error.get("reason"):
+            text = closed_reason(error.get("reason"), error.get("opens_at"), language)
+        self._message(t("sorry", language), [text], color=RED, button=True)
+        self._return_home_in(self.done_ms)
+
+    def _on_print_failed(self, error: Any) -> None:
+        language = self.language
+        reason = error.message_en if language == "en" else error.message_id
+        lines = [t("ticket_not_printed", language), reason]
+        if t("ask_staff", language) not in reason:
+            lines.append(t("ask_staff", language))
+        self._message(t("sorry", language), lines, color=RED, button=True)
+        self._return_home_in(self.done_ms)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
+        """Any touch restarts the idle timer."""
+        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
+                            QEvent.Type.KeyPress) and self.screen_name not in ("welcome",
+                                                                               "message"):
+            self.idle.start()
+        return False

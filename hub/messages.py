@@ -22,6 +22,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Unknown device or wrong token."),
     "hello_expected": ("Perangkat harus memperkenalkan diri terlebih dahulu.",
                        "Send hello first."),
+    "unsupported_protocol": ("Versi protokol perangkat tidak didukung.",
+                             "This protocol version is not supported."),
     "rate_limited": ("Terlalu banyak permintaan, coba lagi sebentar.",
                      "Too many requests; try again shortly."),
     "internal_error": ("Terjadi kesalahan pada server antrean.", "The queue server failed."),

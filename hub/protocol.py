@@ -182,8 +182,8 @@ COUNTER_COMMANDS: frozenset[str] = frozenset(
 
 ALLOWED: dict[str, frozenset[str]] = {
     "kiosk": frozenset({"issue_ticket", "cancel_ticket", "report_device_status"}),
-    "counter": COUNTER_COMMANDS,
     "display": frozenset({"report_device_status"}),
+    "counter": COUNTER_COMMANDS | {"report_device_status"},
     "supervisor": frozenset(),
 }
 """Requests each role may send (hello, resync and ping are open to all)."""

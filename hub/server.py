@@ -68,6 +68,8 @@ class Client:
         now = time.monotonic()
         self.tokens = min(RATE_BURST, self.tokens + (now - self.refilled_at) * RATE_PER_S)
         self.refilled_at = now
+        if self.tokens >= RATE_BURST:
+            self.dropped = 0  # a client that calmed down starts with a clean record
         if self.tokens < 1:
             self.dropped += 1
             return False
@@ -210,6 +212,7 @@ class HubServer:
                  connection.remote_address)
         try:
             await self._send(client, self._welcome(client))
+            self._push_device_status(client.device.id)
             async for raw in connection:
                 await self._on_message(client, raw)
         except ConnectionClosed:
@@ -217,6 +220,7 @@ class HubServer:
         finally:
             self.clients.discard(client)
             log.info("%s %s disconnected", client.device.role, client.device.id)
+            self._push_device_status(client.device.id)
 
     async def _authenticate(self, connection: ServerConnection) -> Client | None:
         """Wait for hello; close with 1008 and a clear reason if it is missing or wrong."""
@@ -236,6 +240,11 @@ class HubServer:
         if device is None or not hmac.compare_digest(device.token.encode(), hello.token.encode()):
             log.warning("refused device %r: unknown device or wrong token", hello.device_id)
             await self._refuse(connection, "auth_failed", "authentication failed")
+            return None
+        if hello.protocol != p.PROTOCOL_VERSION:
+            log.warning("refused device %r: protocol %d", hello.device_id, hello.protocol)
+            await self._refuse(connection, "unsupported_protocol",
+                               f"protocol {p.PROTOCOL_VERSION} only")
             return None
         return Client(connection, device)
 
@@ -335,16 +344,20 @@ class HubServer:
             await self._send(client, {"type": "error", "request_id": request_id,
                                       **describe("internal_error")})
             return
+        # Broadcast before the first await: events go out in log order, and even if the
+        # requester vanishes before its answer is sent, everyone else still hears of them.
+        self._broadcast(outcome.logged)
         await self._send(client, {"type": "result", "request_id": request_id,
                                   "replayed": outcome.replayed, **outcome.response})
-        self._broadcast(outcome.logged)
 
     def _command(self, client: Client, m: Any) -> Command:
         """Turn a validated request into an engine command for this device."""
         counter = client.device.counter or ""
         commands: dict[str, Command] = {
-            "issue_ticket": lambda e, at: e.issue_ticket(m.service_id, at, m.priority_kind),
-            "cancel_ticket": lambda e, at: e.cancel_ticket(m.ticket_id, m.reason, at),
+            "issue_ticket": lambda e, at: e.issue_ticket(m.service_id, at, m.priority_kind,
+                                                         issued_by=client.device.id),
+            "cancel_ticket": lambda e, at: e.cancel_ticket(m.ticket_id, m.reason, at,
+                                                           by=client.device.id),
             "call_next": lambda e, at: e.call_next(counter, at),
             "call_ticket": lambda e, at: e.call_ticket(counter, m.ticket, at),
             "recall": lambda e, at: e.recall(counter, at),
@@ -369,10 +382,14 @@ class HubServer:
             level = logging.INFO if message.ok else logging.WARNING
             log.log(level, "device %s reports %s: %s", client.device.id, message.code,
                     message.detail)
+        self._push_device_status(client.device.id)
         await self._send(client, {"type": "result", "request_id": message.request_id,
                                   "replayed": False, "seq": self.core.log.last_seq, "events": []})
+
+    def _push_device_status(self, device_id: str) -> None:
+        """Tell supervisors a device's health or presence changed."""
         text = json.dumps({"type": "device_status", "devices": {
-            client.device.id: self._device_report()[client.device.id]}}, ensure_ascii=False)
+            device_id: self._device_report()[device_id]}}, ensure_ascii=False)
         broadcast([c.connection for c in self.clients if c.device.role == "supervisor"], text)
 
     # ----------------------------------------------------------- broadcast

@@ -85,6 +85,7 @@ class HubClient:
     _connection: ClientConnection | None = None
     _connection_number: int = 0
     _closing: bool = False
+    _resync_pending: bool = False
     _online: asyncio.Event | None = None
 
     # ------------------------------------------------------------- public
@@ -96,8 +97,9 @@ class HubClient:
         while not self._closing:
             self.state.attempts += 1
             try:
-                await self._session()
-                delay = self.backoff_initial
+                welcomed = await self._session()
+                # A refused hello (wrong token, say) must not become a tight retry loop.
+                delay = self.backoff_initial if welcomed else self.backoff_max
             except (OSError, InvalidHandshake, InvalidURI, TimeoutError, ConnectionClosed) as error:
                 if not self._closing:
                     self._set_state("offline", _describe(error))
@@ -140,7 +142,8 @@ class HubClient:
 
     # ------------------------------------------------------------ session
 
-    async def _session(self) -> None:
+    async def _session(self) -> bool:
+        """One connection, from hello to close; False if the hub refused us."""
         async with connect(self.url, proxy=None, ssl=self.ssl_context, open_timeout=5,
                            ping_interval=10, ping_timeout=10, max_size=8 * 1024 * 1024,
                            close_timeout=2) as connection:
@@ -151,7 +154,7 @@ class HubClient:
                 detail = first.get("message_en") or first.get("code", "refused")
                 self._set_state("refused", str(detail))
                 await connection.close()
-                return
+                return False
             self._connection = connection
             self._connection_number += 1
             self.welcome = first
@@ -169,6 +172,7 @@ class HubClient:
                 self._online.clear()
             if not self._closing:
                 self._set_state("offline", "connection closed")
+            return True
 
     async def _send_pending(self, pending: _Pending) -> None:
         connection = self._connection
@@ -193,10 +197,12 @@ class HubClient:
             if message["seq"] <= self.seq:
                 return  # already in our snapshot
             if message.get("prev_seq", 0) > self.seq:
-                log.info("gap before seq %d (have %d): asking for a snapshot",
-                         message["seq"], self.seq)
-                assert self._connection is not None
-                await self._connection.send(json.dumps({"type": "resync"}))
+                if not self._resync_pending:
+                    log.info("gap before seq %d (have %d): asking for a snapshot",
+                             message["seq"], self.seq)
+                    self._resync_pending = True
+                    assert self._connection is not None
+                    await self._connection.send(json.dumps({"type": "resync"}))
                 return
             self.seq = message["seq"]
             apply_message(self.view, message)
@@ -221,6 +227,7 @@ class HubClient:
             pending.future.set_exception(HubRequestError(message))
 
     def _reset_view(self, snapshot: dict[str, Any], seq: int) -> None:
+        self._resync_pending = False
         self.view = fresh_view(snapshot)
         self.seq = seq
         self._notify({"type": "snapshot", "seq": seq, "snapshot": snapshot})

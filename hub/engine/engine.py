@@ -132,6 +132,7 @@ class QueueEngine:
         at: dt.datetime,
         priority_kind: str | None = None,
         channel: str = "kiosk",
+        issued_by: str | None = None,
     ) -> list[ev.Event]:
         """Give a visitor the next number of a service, or refuse with the reason."""
         self._require_today(at, "issue a ticket")
@@ -162,6 +163,7 @@ class QueueEngine:
                 channel=channel,
                 people_ahead=ahead,
                 estimated_wait_minutes=minutes,
+                issued_by=issued_by,
             )
         )
 
@@ -274,11 +276,20 @@ class QueueEngine:
             ev.TicketFinished(at, ticket.ticket_id, counter_id, ticket.service_id, seconds)
         )
 
-    def cancel_ticket(self, ticket_ref: str, reason: str, at: dt.datetime) -> list[ev.Event]:
-        """Withdraw a waiting ticket that never reached its visitor (print failure)."""
+    def cancel_ticket(
+        self, ticket_ref: str, reason: str, at: dt.datetime, by: str | None = None
+    ) -> list[ev.Event]:
+        """Withdraw a waiting ticket that never reached its visitor (print failure).
+
+        With `by`, only the device that issued the ticket may withdraw it, and only
+        before any counter touched it.
+        """
         self._require_today(at, "cancel a ticket")
         ticket = self.ticket(ticket_ref)
         self._require_ticket(ticket, "cancel", TicketStatus.WAITING)
+        if by is not None and (ticket.issued_by != by or ticket.transfer_count):
+            raise IllegalMove("cancel", f"ticket {ticket.label}",
+                              f"not issued by {by}" if ticket.issued_by != by else "transferred")
         return self._emit(ev.TicketCancelled(at, ticket.ticket_id, reason))
 
     def open_counter(
@@ -341,7 +352,7 @@ class QueueEngine:
     def _apply_ticket_issued(self, event: ev.TicketIssued) -> None:
         ticket = Ticket(
             event.ticket_id, event.label, event.service_id, event.tenant_id,
-            event.priority_kind, event.channel, event.at,
+            event.priority_kind, event.channel, event.at, issued_by=event.issued_by,
         )
         self.tickets[ticket.ticket_id] = ticket
         self._by_label[ticket.label] = ticket.ticket_id

@@ -46,6 +46,8 @@ class TicketIssued(Event):
     channel: str
     people_ahead: int
     estimated_wait_minutes: int
+    issued_by: str | None = None
+    """The device (kiosk) that issued it; only that device may cancel it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +209,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         hints = _HINTS[cls] = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for field in dataclasses.fields(cls):
+        if field.name not in data and field.default is not dataclasses.MISSING:
+            continue  # a field added later: older log rows take its default
         value = data[field.name]
         hint = hints[field.name]
         if hint is dt.datetime:

@@ -73,6 +73,7 @@ class Ticket:
     transfer_count: int = 0
     recall_count: int = 0
     called_at: dt.datetime | None = None
+    issued_by: str | None = None
 
     @property
     def is_priority(self) -> bool:

@@ -245,11 +245,59 @@ def test_printer_fault_reaches_the_supervisor(tmp_path: Path) -> None:
                 answer = await kiosk.request("report_device_status", ok=False,
                                              code="paper_out", detail="Kertas habis")
                 assert answer["type"] == "result"
-                update = await boss.receive_type("device_status")
-                status = update["devices"]["kiosk-1"]
+                status: dict[str, Any] = {}
+                while status.get("code") != "paper_out":  # presence updates come first
+                    devices = (await boss.receive_type("device_status"))["devices"]
+                    status = devices.get("kiosk-1", {})
                 assert (status["ok"], status["code"], status["online"]) == (
                     False, "paper_out", True)
                 assert server.health_report()["devices_with_faults"] == ["kiosk-1"]
+
+    run(scenario())
+
+
+def test_supervisor_sees_devices_come_and_go(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "boss") as boss:
+                async def next_about(device_id: str) -> dict[str, Any]:
+                    while True:
+                        devices = (await boss.receive_type("device_status"))["devices"]
+                        if device_id in devices:
+                            return dict(devices[device_id])
+
+                async with device(url, "display-z2"):
+                    assert (await next_about("display-z2"))["online"] is True
+                assert (await next_about("display-z2"))["online"] is False
+
+    run(scenario())
+
+
+def test_only_the_issuing_kiosk_may_cancel_a_ticket(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "kiosk-1") as one, device(url, "kiosk-2") as two:
+                issued = await one.request("issue_ticket", service_id="ktp")
+                ticket_id = issued["events"][0]["ticket_id"]
+                assert issued["events"][0]["issued_by"] == "kiosk-1"
+                refused = await two.request("cancel_ticket", ticket_id=ticket_id)
+                assert refused["code"] == "illegal_move"
+                done = await one.request("cancel_ticket", ticket_id=ticket_id)
+                assert done["events"][0]["type"] == "ticket_cancelled"
+
+    run(scenario())
+
+
+def test_an_unknown_protocol_version_is_refused(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with connect(url, proxy=None) as connection:
+                await connection.send(json.dumps({"type": "hello", "device_id": "kiosk-1",
+                                                  "token": token("kiosk-1"), "protocol": 99}))
+                assert json.loads(await connection.recv())["code"] == "unsupported_protocol"
+                with pytest.raises(ConnectionClosed) as closed:
+                    await connection.recv()
+                assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
 
     run(scenario())
 

@@ -1,0 +1,498 @@
+"""docs/protocol.md against the code and a live hub: every JSON example is checked.
+
+Each ```json block in the document is preceded by a marker comment saying what it is:
+`<!-- client -->` (a client → hub message: must parse with `parse_client_message`),
+`<!-- hub -->` (a hub → client message: its keys must match what a real hub sends for
+that type), `<!-- event -->` (an event: exactly the fields of its class), `<!-- view X -->`
+(a service/counter/ticket/recent_call/device view) and `<!-- health -->` (the body of
+GET /health). The real messages come from a hub on loopback (port 0) running the
+example configuration through a scenario that makes it send every message type and
+every event type.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import re
+import typing
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+
+from hub import protocol as p
+from hub import server as hub_server
+from hub import views
+from hub.config import MallConfig, load_config
+from hub.engine import errors as engine_errors
+from hub.engine import events as ev
+from hub.messages import TEXTS, UNAVAILABLE
+from tests.factories import MONDAY, at
+from tests.hub.harness import FakeClock, running_hub
+
+pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "protocol.md"
+EXAMPLE_CONFIG = ROOT / "config" / "example-mpp.toml"
+
+HUB_MESSAGE_TYPES = frozenset({"welcome", "result", "error", "event", "snapshot",
+                               "services_update", "device_status", "pong"})
+VIEW_KINDS = frozenset({"service", "counter", "ticket", "recent_call", "device"})
+ID_MAPS = frozenset({"services", "counters", "devices"})
+"""Objects keyed by configuration ids: their keys are data, not field names."""
+
+
+# ------------------------------------------------------------------ the document
+
+
+@dataclass(frozen=True)
+class Block:
+    """One ```json block of the document and the marker before it."""
+
+    line: int
+    mark: str
+    text: str
+
+    @property
+    def data(self) -> Any:
+        return json.loads(self.text)
+
+    @property
+    def kind(self) -> str:
+        return self.mark.split()[0] if self.mark else ""
+
+    def __str__(self) -> str:
+        return f"docs/protocol.md line {self.line} ({self.mark or 'unmarked'})"
+
+
+MARK = re.compile(r"^<!--\s*(.*?)\s*-->$")
+
+
+def doc_blocks(text: str) -> list[Block]:
+    """Return every ```json block with the marker comment on the line before it."""
+    lines = text.splitlines()
+    blocks = []
+    i = 0
+    while i < len(lines):
+        if lines[i].strip() == "```json":
+            start = i
+            previous = lines[i - 1].strip() if i > 0 else ""
+            marker = MARK.match(previous)
+            body = []
+            i += 1
+            while i < len(lines) and lines[i].strip() != "```":
+                body.append(lines[i])
+                i += 1
+            blocks.append(Block(start + 1, marker.group(1) if marker else "", "\n".join(body)))
+        i += 1
+    return blocks
+
+
+DOC_TEXT = DOC.read_text(encoding="utf-8")
+BLOCKS = doc_blocks(DOC_TEXT)
+
+
+def blocks_of(kind: str) -> list[Block]:
+    return [b for b in BLOCKS if b.kind == kind]
+
+
+def block_params(kind: str) -> Any:
+    return pytest.mark.parametrize("block", blocks_of(kind), ids=lambda b: f"line{b.line}")
+
+
+# ---------------------------------------------------------------- JSON shapes
+
+
+def key_paths(value: Any, prefix: str = "", id_map: bool = False) -> set[str]:
+    """All key paths of a JSON value; keys of id-keyed maps become `*`, list items `[]`."""
+    paths: set[str] = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = "*" if id_map else key
+            path = f"{prefix}.{name}"
+            paths.add(path)
+            paths |= key_paths(item, path, id_map=not id_map and name in ID_MAPS)
+    elif isinstance(value, list):
+        for item in value:
+            paths |= key_paths(item, f"{prefix}[]")
+    return paths
+
+
+def event_fields(kind: str) -> set[str]:
+    return {"type"} | {f.name for f in dataclasses.fields(ev.EVENT_TYPES[kind])}
+
+
+def client_message_types() -> set[str]:
+    union = typing.get_args(p.ClientMessage)[0]
+    return {cls.model_fields["type"].annotation.__args__[0] for cls in typing.get_args(union)}
+
+
+# ------------------------------------------------------------ a real hub, captured
+
+
+@dataclass
+class Captured:
+    """What a real hub sent, by message type, plus views and the /health body."""
+
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    health: dict[str, Any] = field(default_factory=dict)
+    not_found: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, message: dict[str, Any]) -> None:
+        self.messages[message["type"]].append(message)
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        for message in self.messages["event"]:
+            yield message["event"]
+        for message in self.messages["result"]:
+            yield from message["events"]
+
+    def views(self, kind: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for message in (*self.messages["welcome"], *self.messages["snapshot"],
+                        *self.messages["event"], *self.messages["services_update"],
+                        *self.messages["device_status"]):
+            for section in (message, message.get("snapshot", {})):
+                if kind == "service":
+                    found += section.get("services", {}).values()
+                elif kind == "counter":
+                    found += section.get("counters", {}).values()
+                elif kind == "ticket":
+                    found += [c["ticket"] for c in section.get("counters", {}).values()
+                              if c["ticket"]]
+                elif kind == "recent_call":
+                    found += section.get("recent_calls", [])
+                elif kind == "device":
+                    found += section.get("devices", {}).values()
+        return found
+
+
+class Peer:
+    """A raw protocol client that records everything the hub sends it."""
+
+    def __init__(self, connection: ClientConnection, captured: Captured) -> None:
+        self.connection = connection
+        self.captured = captured
+        self.received: list[dict[str, Any]] = []
+        self._arrived = asyncio.Event()
+        self._requests = 0
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        with contextlib.suppress(ConnectionClosed):
+            async for raw in self.connection:
+                message = json.loads(raw)
+                self.received.append(message)
+                self.captured.add(message)
+                self._arrived.set()
+
+    async def send(self, message: dict[str, Any] | str) -> None:
+        await self.connection.send(message if isinstance(message, str) else json.dumps(message))
+
+    async def expect(self, predicate: Callable[[dict[str, Any]], bool], after: int = 0,
+                     timeout: float = 10.0) -> dict[str, Any]:
+        """Wait for a message (received at index >= after) that satisfies `predicate`."""
+        async def find() -> dict[str, Any]:
+            while True:
+                for message in self.received[after:]:
+                    if predicate(message):
+                        return message
+                self._arrived.clear()
+                await self._arrived.wait()
+
+        return await asyncio.wait_for(find(), timeout)
+
+    async def request(self, kind: str, request_id: str | None = None,
+                      **fields: Any) -> dict[str, Any]:
+        self._requests += 1
+        request_id = request_id or f"{kind}-{self._requests}"
+        mark = len(self.received)
+        await self.send({"type": kind, "request_id": request_id, **fields})
+        return await self.expect(lambda m: m.get("request_id") == request_id, mark)
+
+    async def roundtrip(self, message: dict[str, Any] | str, answer: str) -> dict[str, Any]:
+        mark = len(self.received)
+        await self.send(message)
+        return await self.expect(lambda m: m["type"] == answer, mark)
+
+    async def close(self) -> None:
+        await self.connection.close()
+        await self._reader
+
+
+async def hello(url: str, config: MallConfig, device_id: str, captured: Captured) -> Peer:
+    connection = await connect(url, proxy=None, max_size=None)
+    peer = Peer(connection, captured)
+    await peer.send({"type": "hello", "device_id": device_id,
+                     "token": config.device(device_id).token})
+    await peer.expect(lambda m: m["type"] == "welcome")
+    return peer
+
+
+async def run_scenario(config: MallConfig, db: Path) -> Captured:
+    """Drive a real hub through a morning, a cut-off and a day change; keep what it sent."""
+    captured = Captured()
+    clock = FakeClock(at(9))
+    async with running_hub(config, db, clock) as (server, url):
+        names = ("kiosk-1", "counter-loket-01", "counter-loket-02", "display-lantai-1",
+                 "display-lobi", "supervisor")
+        peers = {name: await hello(url, config, name, captured) for name in names}
+        kiosk, c1, c2 = peers["kiosk-1"], peers["counter-loket-01"], peers["counter-loket-02"]
+
+        clock.now = at(9, 1, 5)
+        await kiosk.request("issue_ticket", "k-1", service_id="ktp-el")
+        await kiosk.request("issue_ticket", "k-2", service_id="ktp-el", priority_kind="lansia")
+        replay = await kiosk.request("issue_ticket", "k-2", service_id="ktp-el")
+        assert replay["replayed"] is True
+        issued = await kiosk.request("issue_ticket", service_id="kk")
+        await kiosk.request("cancel_ticket", ticket_id=issued["events"][0]["ticket_id"])
+        clock.now = at(9, 3)
+        await c1.request("open_counter", staff="Siti Rahmawati")
+        await c1.request("call_next")
+        await c1.request("recall")
+        await c1.request("park")
+        await c1.request("resume_parked", ticket="A-002")
+        clock.now = at(9, 9, 30)
+        await c1.request("finish")
+        await c1.request("call_ticket", ticket="A-001")
+        await c1.request("transfer", to_service_id="kk")
+        await c2.request("open_counter")
+        await c2.request("call_next")
+        await c2.request("recall")
+        await c2.request("recall")
+        await c2.request("mark_no_show")
+        await kiosk.request("issue_ticket", service_id="ktp-el")
+        await kiosk.request("issue_ticket", service_id="akta-kelahiran")
+        await c2.request("call_next")
+        await c2.request("transfer", to_counter_id="loket-01")
+        await c1.request("pause_counter", reason="sholat")
+        await c1.request("resume_counter")
+        await c1.request("call_next")
+        await c1.request("park")
+        await c1.request("close_counter")
+
+        refusals = [
+            await c1.request("call_next"),
+            await c2.request("call_next"),
+            await kiosk.request("issue_ticket", service_id="npwp"),
+            await kiosk.request("issue_ticket", service_id="peraturan-perusahaan",
+                                priority_kind="lansia"),
+            await kiosk.request("call_next"),
+            await kiosk.roundtrip("{not json", "error"),
+            await kiosk.roundtrip(json.dumps({"type": "issue_ticket", "request_id": "x",
+                                              "service_id": 7}), "error"),
+        ]
+        assert {r["code"] for r in refusals} >= {"illegal_move", "queue_empty",
+                                                 "service_unavailable", "not_allowed",
+                                                 "bad_json", "bad_message"}
+
+        await kiosk.request("report_device_status", ok=False, code="paper_out",
+                            detail="Kertas habis")
+        await peers["display-lantai-1"].request("report_device_status", ok=True)
+        await peers["supervisor"].expect(lambda m: m["type"] == "device_status")
+        await kiosk.roundtrip({"type": "ping"}, "pong")
+        for peer in peers.values():
+            await peer.roundtrip({"type": "resync"}, "snapshot")
+
+        flooder = await hello(url, config, "kiosk-2", captured)
+        for _ in range(2 * int(hub_server.RATE_BURST)):
+            await flooder.send({"type": "ping"})
+        await flooder.expect(lambda m: m.get("code") == "rate_limited")
+        await flooder.close()
+
+        clock.now = at(15, 0, 5)  # past the cut-off
+        server.tick()
+        await kiosk.expect(lambda m: m["type"] == "services_update")
+        clock.now = at(7, 30, day=MONDAY + dt.timedelta(days=1))  # the next morning
+        server.tick()
+        for peer in peers.values():
+            await peer.expect(lambda m: m.get("event", {}).get("type") == "business_day_started")
+
+        base = url.replace("ws://", "http://")
+        captured.health = await asyncio.to_thread(_get_json, base + "/health")
+        captured.not_found = await asyncio.to_thread(_get_json, base + "/nothing-here")
+
+        async with connect(url, proxy=None) as connection:
+            await connection.send(json.dumps({"type": "hello", "device_id": "kiosk-1",
+                                              "token": "wrong-token"}))
+            captured.add(json.loads(await connection.recv()))
+        for peer in peers.values():
+            await peer.close()
+    return captured
+
+
+def _get_json(url: str) -> dict[str, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return json.loads(error.read())
+
+
+@pytest.fixture(scope="module")
+def example_config() -> MallConfig:
+    return load_config(EXAMPLE_CONFIG)
+
+
+@pytest.fixture(scope="module")
+def real(example_config: MallConfig, tmp_path_factory: pytest.TempPathFactory) -> Captured:
+    db = tmp_path_factory.mktemp("protocol-doc") / "hub.db"
+    return asyncio.run(asyncio.wait_for(run_scenario(example_config, db), 60))
+
+
+# ----------------------------------------------------------------------- tests
+
+
+def test_the_document_has_json_examples_and_every_one_is_marked() -> None:
+    assert len(BLOCKS) > 40
+    allowed = {"client", "hub", "event", "health"} | {f"view {k}" for k in VIEW_KINDS}
+    for block in BLOCKS:
+        assert block.mark in allowed, f"{block}: put <!-- client|hub|event|… --> before it"
+        assert isinstance(block.data, dict), f"{block}: an example is one JSON object"
+
+
+@block_params("client")
+def test_client_example_parses_with_the_protocol_models(
+    block: Block, example_config: MallConfig
+) -> None:
+    message = p.parse_client_message(block.text)
+    assert message.type == block.data["type"]
+    data = block.data
+    if message.type == "hello":
+        device = example_config.device(data["device_id"])
+        assert device.token == data["token"], f"{block}: token of {device.id} in the example"
+    for key in ("service_id", "to_service_id"):
+        if data.get(key) is not None:
+            example_config.service(data[key])
+    if data.get("to_counter_id") is not None:
+        example_config.counter(data["to_counter_id"])
+
+
+def test_every_client_message_type_has_an_example() -> None:
+    shown = {b.data["type"] for b in blocks_of("client")}
+    assert client_message_types() - shown == set()
+    assert client_message_types() == {"hello", "resync", "ping"} | set().union(*p.ALLOWED.values())
+
+
+def test_the_scenario_made_the_hub_send_every_message_and_event_type(real: Captured) -> None:
+    assert set(real.messages) == HUB_MESSAGE_TYPES
+    assert {e["type"] for e in real.events()} == set(ev.EVENT_TYPES)
+
+
+def test_every_hub_message_type_has_an_example() -> None:
+    assert {b.data["type"] for b in blocks_of("hub")} == HUB_MESSAGE_TYPES
+
+
+@block_params("hub")
+def test_hub_example_has_the_keys_a_real_hub_sends(block: Block, real: Captured) -> None:
+    example = block.data
+    kind = example.get("type")
+    assert kind in HUB_MESSAGE_TYPES, f"{block}: the hub sends no {kind!r}"
+    samples = real.messages.get(kind, [])
+    variants = {frozenset(m) for m in samples}
+    assert frozenset(example) in variants, (
+        f"{block}: top-level keys {sorted(example)} are not what the hub sends for {kind}: "
+        f"{[sorted(v) for v in variants]}")
+    real_paths = set().union(*(key_paths(m) for m in samples))
+    extra = key_paths(example) - real_paths
+    assert not extra, f"{block}: the hub never sends {sorted(extra)} in a {kind}"
+    events = ([example["event"]] if kind == "event" else example.get("events", []))
+    for event in events:
+        assert set(event) == event_fields(event["type"]), f"{block}: fields of {event['type']}"
+
+
+def test_examples_show_what_each_role_is_sent(real: Captured) -> None:
+    """Every shape of event message and of snapshot a role gets has an example."""
+    hub_examples = [b.data for b in blocks_of("hub")]
+    shown_events = {frozenset(m) for m in hub_examples if m["type"] == "event"}
+    assert {frozenset(m) for m in real.messages["event"]} <= shown_events
+    shown_snapshots = {frozenset(m["snapshot"]) for m in hub_examples if "snapshot" in m}
+    sent_snapshots = {frozenset(m["snapshot"])
+                      for m in (*real.messages["welcome"], *real.messages["snapshot"])}
+    assert sent_snapshots <= shown_snapshots
+
+
+def test_every_event_type_has_an_example() -> None:
+    assert {b.data["type"] for b in blocks_of("event")} == set(ev.EVENT_TYPES)
+
+
+@block_params("event")
+def test_event_example_has_exactly_its_fields_and_decodes(block: Block) -> None:
+    data = block.data
+    assert data["type"] in ev.EVENT_TYPES, f"{block}: no event type {data['type']!r}"
+    assert set(data) == event_fields(data["type"]), f"{block}: fields of {data['type']}"
+    assert ev.event_to_dict(ev.event_from_dict(data)) == data
+
+
+@pytest.mark.parametrize("block", [b for b in BLOCKS if b.kind == "view"],
+                         ids=lambda b: f"line{b.line}")
+def test_view_example_has_the_keys_of_a_real_view(block: Block, real: Captured) -> None:
+    kind = block.mark.split()[1]
+    assert kind in VIEW_KINDS
+    samples = real.views(kind)
+    assert samples, f"the scenario produced no {kind} view"
+    assert frozenset(block.data) in {frozenset(s) for s in samples}, block
+    assert key_paths(block.data) <= set().union(*(key_paths(s) for s in samples)), block
+
+
+def test_health_example_has_the_keys_of_the_real_body(real: Captured) -> None:
+    (block,) = blocks_of("health")
+    assert set(block.data) == set(real.health)
+    assert set(block.data["clients"]) <= {"kiosk", "counter", "display", "supervisor"}
+    assert real.not_found == {"error": "not found"}
+    assert '{"error": "not found"}' in DOC_TEXT
+
+
+def test_every_event_type_and_client_message_type_is_named_in_the_text() -> None:
+    for name in (*ev.EVENT_TYPES, *client_message_types()):
+        assert f"`{name}`" in DOC_TEXT, name
+
+
+def test_every_error_code_and_reason_is_in_the_tables_with_its_texts() -> None:
+    codes = set(TEXTS) | {cls.code for cls in vars(engine_errors).values()
+                          if isinstance(cls, type) and issubclass(cls, engine_errors.QueueError)
+                          and cls is not engine_errors.QueueError}
+    rows = {line.split("|")[1].strip(): line for line in DOC_TEXT.splitlines()
+            if line.startswith("| `")}
+    for code in codes:
+        row = rows.get(f"`{code}`")
+        assert row is not None, f"error code {code} has no row in the tables"
+        if code in TEXTS:
+            message_id, message_en = TEXTS[code]
+            assert message_id in row and message_en in row, code
+    for reason, (message_id, message_en) in UNAVAILABLE.items():
+        row = rows.get(f"`{reason}`")
+        assert row is not None and message_id in row and message_en in row, reason
+
+
+def test_the_limits_table_matches_the_code(example_config: MallConfig) -> None:
+    limits = {
+        "HELLO_TIMEOUT_S": f"{hub_server.HELLO_TIMEOUT_S:g} s",
+        "RATE_PER_S": f"| {hub_server.RATE_PER_S:g} |",
+        "RATE_BURST": f"| {hub_server.RATE_BURST:g} |",
+        "MAX_DROPPED": f"| {hub_server.MAX_DROPPED} |",
+        "TICK_S": f"{hub_server.TICK_S:g} s",
+        "RECENT_CALLS": f"| {views.RECENT_CALLS} |",
+        "max_size": f"{example_config.hub.max_message_bytes} bytes",
+    }
+    rows = [line for line in DOC_TEXT.splitlines() if line.startswith("|")]
+    for name, value in limits.items():
+        row = next((r for r in rows if f"`{name}`" in r), None)
+        assert row is not None and value in row, f"limit {name}: expected {value!r} in {row!r}"
+    for code, reason in ((hub_server.CLOSE_POLICY, "hello expected"),
+                         (hub_server.CLOSE_POLICY, "authentication failed"),
+                         (hub_server.CLOSE_POLICY, "too many messages"), (1009, "frame exceeds")):
+        assert any(f"| {code} " in r and f"`{reason}" in r for r in rows), (code, reason)
+    assert f"(version {p.PROTOCOL_VERSION})" in DOC_TEXT.splitlines()[0]

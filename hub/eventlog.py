@@ -8,6 +8,7 @@ Tables (see docs/storage.md):
 - `requests` — the answer given to each client request id, so a retry — even after a
                restart — gets the same answer and never a second ticket.
 - `business_days` — where each day starts in `events`, so a restart replays only today.
+- `surveys`  — raw SKM answers (U1..U9, optional respondent profile), one row per visit.
 
 Caller's obligations: use one EventLog per database file and from one thread (the
 hub's event loop); open read-only connections with `open_readonly` for reports.
@@ -30,6 +31,17 @@ import sqlite_utils
 from hub.engine import events as ev
 
 GENESIS_HASH = "0" * 64
+
+SURVEYS_TABLE = """
+CREATE TABLE surveys (
+    survey_id TEXT PRIMARY KEY, visit_id TEXT, business_day TEXT, year INTEGER, month TEXT,
+    service_id TEXT, tenant_id TEXT, counter_id TEXT, at TEXT,
+    u1 INTEGER, u2 INTEGER, u3 INTEGER, u4 INTEGER, u5 INTEGER, u6 INTEGER, u7 INTEGER,
+    u8 INTEGER, u9 INTEGER,
+    age_band TEXT, gender TEXT, education TEXT, occupation TEXT, comment TEXT
+)
+"""
+"""Raw SKM answers, one row per rated visit (survey_id = visit_id = ticket id)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +123,12 @@ class EventLog:
                 {"device_id": str, "request_id": str, "at": str, "seq": int, "response": str},
                 pk=("device_id", "request_id"),
             )
+        if "surveys" not in db.table_names():
+            self.connection.execute(SURVEYS_TABLE)
+            for indexed in ("business_day", "year, tenant_id", "month, tenant_id",
+                            "service_id, business_day"):
+                name = "idx_surveys_" + indexed.replace(", ", "_")
+                self.connection.execute(f"CREATE INDEX {name} ON surveys ({indexed})")
         if "visits" not in db.table_names():
             db["visits"].create(  # type: ignore[union-attr]
                 {
@@ -248,6 +266,16 @@ class EventLog:
                 execute(
                     "UPDATE visits SET outcome = ?, ended_at = ? WHERE visit_id = ?",
                     (outcome, at, event.ticket_id),
+                )
+            case ev.SurveySubmitted():
+                local = event.at.astimezone(self.timezone)
+                execute(
+                    "INSERT INTO surveys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (event.ticket_id, event.ticket_id, event.ticket_id.split("/")[0],
+                     local.year, f"{local:%Y-%m}", event.service_id, event.tenant_id,
+                     event.counter_id, at, *event.answers, event.age_band, event.gender,
+                     event.education, event.occupation, event.comment),
                 )
             case _:
                 pass  # counter events do not change visits

@@ -85,6 +85,20 @@ class ReportDeviceStatus(Request):
     detail: Annotated[str, Field(max_length=500)] = ""
 
 
+class SubmitSurvey(Request):
+    """Survey tablet: the visitor's SKM answers for a visit just finished at its counter."""
+
+    type: Literal["submit_survey"]
+    ticket_id: Ref
+    answers: Annotated[list[Annotated[int, Field(ge=1, le=4)]],
+                       Field(min_length=9, max_length=9)]
+    age_band: Annotated[str, Field(max_length=32)] | None = None
+    gender: Annotated[str, Field(max_length=32)] | None = None
+    education: Annotated[str, Field(max_length=32)] | None = None
+    occupation: Annotated[str, Field(max_length=32)] | None = None
+    comment: Annotated[str, Field(max_length=1000)] | None = None
+
+
 class CounterCommand(Request):
     """Counter terminal: a command for the device's own counter (no counter id is sent)."""
 
@@ -168,7 +182,8 @@ class CloseCounter(CounterCommand):
 
 
 ClientMessage = Annotated[
-    Hello | Resync | Ping | IssueTicket | CancelTicket | ReportDeviceStatus | CallNext
+    Hello | Resync | Ping | IssueTicket | CancelTicket | ReportDeviceStatus | SubmitSurvey
+    | CallNext
     | CallTicket | Recall | MarkNoShow | Park | ResumeParked | Transfer | Finish | OpenCounter
     | PauseCounter | ResumeCounter | CloseCounter,
     Field(discriminator="type"),
@@ -185,6 +200,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "display": frozenset({"report_device_status"}),
     "counter": COUNTER_COMMANDS | {"report_device_status"},
     "supervisor": frozenset(),
+    "survey": frozenset({"submit_survey", "report_device_status"}),
 }
 """Requests each role may send (hello, resync and ping are open to all)."""
 

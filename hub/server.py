@@ -61,7 +61,13 @@ class Client:
     @property
     def group(self) -> tuple[str, str | None]:
         """Clients of one group see exactly the same messages."""
-        return (self.device.role, self.device.zone if self.device.role == "display" else None)
+        if self.device.role == "display":
+            return ("display", self.device.zone)
+        if self.device.role == "survey":
+            return ("survey", self.device.counter)
+        return (self.device.role, None)
+
+
 
     def take_token(self) -> bool:
         """Token bucket: False when the client sends faster than RATE_PER_S for too long."""
@@ -271,10 +277,18 @@ class HubServer:
     def _snapshot(self, client: Client) -> dict[str, Any]:
         engine = self.core.engine
         view = snapshot(engine, self.core.clock(), client.device.role,
-                        zone_counters(self.config, client.device.zone))
+                        self._visible(client.device.role, client.group[1]))
         if client.device.role == "supervisor":
             view["devices"] = self._device_report()
         return view
+
+    def _visible(self, role: str, scope: str | None) -> set[str] | None:
+        """Counters a group sees: a display its zone's, a survey tablet its own."""
+        if role == "survey":
+            return {scope} if scope else set()
+        if role == "display":
+            return zone_counters(self.config, scope)
+        return None
 
     def _device_report(self) -> dict[str, Any]:
         online = {c.device.id for c in self.clients}
@@ -367,6 +381,10 @@ class HubServer:
             "transfer": lambda e, at: e.transfer(counter, at, m.to_service_id, m.to_counter_id),
             "finish": lambda e, at: e.finish(counter, at),
             "open_counter": lambda e, at: e.open_counter(counter, at, m.staff),
+            "submit_survey": lambda e, at: e.submit_survey(
+                m.ticket_id, m.answers, at, counter_id=counter, comment=m.comment,
+                profile={"age_band": m.age_band, "gender": m.gender,
+                         "education": m.education, "occupation": m.occupation}),
             "pause_counter": lambda e, at: e.pause_counter(counter, m.reason, at),
             "resume_counter": lambda e, at: e.resume_counter(counter, at),
             "close_counter": lambda e, at: e.close_counter(counter, at),
@@ -426,8 +444,8 @@ class HubServer:
         role, zone = group
         message: dict[str, Any] = {"type": "event", "seq": item.seq,
                                    "event": ev.event_to_dict(item.event)}
-        if role == "display":
-            visible = zone_counters(self.config, zone)
+        if role in ("display", "survey"):
+            visible = self._visible(role, zone)
             shown = counters if visible is None else counters & visible
             if not shown and not isinstance(item.event, ev.BusinessDayStarted):
                 return None

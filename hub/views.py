@@ -95,7 +95,7 @@ def snapshot(
     view: dict[str, Any] = {
         "business_day": engine.business_day.isoformat() if engine.business_day else None,
     }
-    if role != "display":
+    if role not in ("display", "survey"):
         view["services"] = {s.id: service_view(engine, s.id, at) for s in config.services}
     if role != "kiosk":
         view["counters"] = {

@@ -20,7 +20,7 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,47}$")]
 """Ids are lowercase slugs so they are safe in URLs, file names and wire messages."""
 
-Role = Literal["kiosk", "counter", "display", "supervisor"]
+Role = Literal["kiosk", "counter", "display", "supervisor", "survey"]
 
 
 class Model(BaseModel):
@@ -302,7 +302,8 @@ class Device(Model):
     token: str = Field(min_length=16)
     name: str = ""
     counter: Identifier | None = None
-    """Counter terminals: the loket this device acts for."""
+    """Counter terminals: the loket this device acts for; survey tablets: the loket they
+    stand at (the visitor rates the visit just finished there)."""
     zone: Identifier | None = None
     """Displays: the zone shown; none means the whole hall."""
     printer: PrinterSettings | None = None
@@ -310,10 +311,10 @@ class Device(Model):
 
     @model_validator(mode="after")
     def _role_fields(self) -> Device:
-        if self.role == "counter" and self.counter is None:
-            raise ValueError("a counter device needs counter = <counter id>")
-        if self.role != "counter" and self.counter is not None:
-            raise ValueError(f"counter is only for counter devices, not {self.role}")
+        if self.role in ("counter", "survey") and self.counter is None:
+            raise ValueError(f"a {self.role} device needs counter = <counter id>")
+        if self.role not in ("counter", "survey") and self.counter is not None:
+            raise ValueError(f"counter is only for counter and survey devices, not {self.role}")
         if self.role != "display" and self.zone is not None:
             raise ValueError(f"zone is only for display devices, not {self.role}")
         if self.role != "kiosk" and self.printer is not None:

@@ -32,6 +32,9 @@ from hub.engine.records import CounterDesk, CounterStatus, ServiceQueue, Ticket,
 from hub.engine.selection import choose_next
 from hub.schedule import Availability, availability, break_at
 
+SURVEY_ELEMENTS = 9
+"""SKM elements U1..U9 (PermenPANRB 14/2017)."""
+
 
 class QueueEngine:
     """All queues and counters of one mall for the current business day."""
@@ -46,6 +49,7 @@ class QueueEngine:
         self.queues = {s.id: ServiceQueue() for s in config.services}
         self.assigned: dict[str, dict[str, None]] = {c.id: {} for c in config.counters}
         self.last_event_at: dt.datetime | None = None
+        self.surveyed: set[str] = set()
 
     # ----------------------------------------------------------------- reading
 
@@ -292,6 +296,34 @@ class QueueEngine:
                               f"not issued by {by}" if ticket.issued_by != by else "transferred")
         return self._emit(ev.TicketCancelled(at, ticket.ticket_id, reason))
 
+    def submit_survey(
+        self,
+        ticket_ref: str,
+        answers: list[int],
+        at: dt.datetime,
+        counter_id: str | None = None,
+        profile: dict[str, str | None] | None = None,
+        comment: str | None = None,
+    ) -> list[ev.Event]:
+        """Record a visitor's SKM answers for a visit served today (once per visit)."""
+        self._require_today(at, "submit a survey")
+        ticket = self.ticket(ticket_ref)
+        self._require_ticket(ticket, "rate", TicketStatus.DONE)
+        if ticket.ticket_id in self.surveyed:
+            raise IllegalMove("rate", f"ticket {ticket.label}", "already rated")
+        if counter_id is not None and ticket.counter_id != counter_id:
+            raise IllegalMove("rate", f"ticket {ticket.label}",
+                              f"served at {ticket.counter_id}, not {counter_id}")
+        if len(answers) != SURVEY_ELEMENTS or any(a not in (1, 2, 3, 4) for a in answers):
+            raise InvalidArgument("a survey has nine answers (U1..U9), each 1 to 4")
+        profile = profile or {}
+        assert ticket.counter_id is not None
+        return self._emit(ev.SurveySubmitted(
+            at, ticket.ticket_id, ticket.service_id, ticket.tenant_id, ticket.counter_id,
+            list(answers), profile.get("age_band"), profile.get("gender"),
+            profile.get("education"), profile.get("occupation"), comment or None,
+        ))
+
     def open_counter(
         self, counter_id: str, at: dt.datetime, staff: str | None = None
     ) -> list[ev.Event]:
@@ -341,6 +373,7 @@ class QueueEngine:
         self.business_day = event.business_day
         self.tickets.clear()
         self._by_label.clear()
+        self.surveyed.clear()
         window = self.config.queue.service_time_window
         for queue_id in self.queues:
             self.queues[queue_id] = ServiceQueue(recent_service_seconds=deque(maxlen=window))
@@ -423,6 +456,9 @@ class QueueEngine:
         if ticket.status == TicketStatus.CALLED and ticket.counter_id is not None:
             self._free_desk(ticket.counter_id, event.at)
         ticket.status = TicketStatus.EXPIRED
+
+    def _apply_survey_submitted(self, event: ev.SurveySubmitted) -> None:
+        self.surveyed.add(event.ticket_id)
 
     def _apply_counter_opened(self, event: ev.CounterOpened) -> None:
         desk = self.counters[event.counter_id]

@@ -164,6 +164,26 @@ class CounterClosed(Event):
     counter_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class SurveySubmitted(Event):
+    """A visitor rated a finished visit (SKM, PermenPANRB 14/2017): U1..U9, each 1-4.
+
+    Anonymous: the optional profile is in bands, the comment is free text.
+    """
+
+    type: ClassVar[str] = "survey_submitted"
+    ticket_id: str
+    service_id: str
+    tenant_id: str
+    counter_id: str
+    answers: list[int]
+    age_band: str | None = None
+    gender: str | None = None
+    education: str | None = None
+    occupation: str | None = None
+    comment: str | None = None
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
@@ -181,6 +201,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CounterPaused,
         CounterResumed,
         CounterClosed,
+        SurveySubmitted,
     )
 }
 

@@ -347,3 +347,23 @@ def test_replaying_the_events_rebuilds_the_same_state(engine: QueueEngine) -> No
     assert replayed.tickets == engine.tickets
     assert replayed.counters == engine.counters
     assert replayed.queues == engine.queues
+
+
+def test_a_served_visit_can_be_rated_once_at_its_counter(engine: QueueEngine) -> None:
+    issue(engine, "ktp", at(8))
+    engine.open_counter("c1", at(8, 1))
+    engine.call_next("c1", at(8, 2))
+    answers = [4, 3, 4, 4, 3, 4, 4, 3, 3]
+    with pytest.raises(IllegalMove, match="can't rate when ticket A-001 is called"):
+        engine.submit_survey("A-001", answers, at(8, 3), counter_id="c1")
+    engine.finish("c1", at(8, 5))
+    with pytest.raises(IllegalMove, match="served at c1, not c2"):
+        engine.submit_survey("A-001", answers, at(8, 6), counter_id="c2")
+    with pytest.raises(InvalidArgument, match="nine answers"):
+        engine.submit_survey("A-001", [4, 4], at(8, 6), counter_id="c1")
+    (rated,) = engine.submit_survey("A-001", answers, at(8, 6), counter_id="c1",
+                                    profile={"gender": "P"}, comment="Cepat")
+    assert isinstance(rated, ev.SurveySubmitted)
+    assert (rated.service_id, rated.counter_id, rated.gender) == ("ktp", "c1", "P")
+    with pytest.raises(IllegalMove, match="already rated"):
+        engine.submit_survey("A-001", answers, at(8, 7), counter_id="c1")

@@ -173,3 +173,20 @@ def test_many_tickets_numbered_without_gaps_or_reuse(db_path: Path, clock: FakeC
     assert labels == [f"A-{n:03d}" for n in range(1, 301)]
     assert core.engine.tickets["2026-11-23/A-300"].status == TicketStatus.WAITING
     core.close()
+
+
+def test_survey_answers_are_stored_raw(db_path: Path, clock: FakeClock) -> None:
+    core = HubCore.open(small_mall(), db_path, clock)
+    issue(core, "ktp")
+    core.execute(lambda e, now: e.open_counter("c1", now))
+    core.execute(lambda e, now: e.call_next("c1", now))
+    core.execute(lambda e, now: e.finish("c1", now))
+    core.execute(lambda e, now: e.submit_survey("A-001", [1, 2, 3, 4, 4, 3, 2, 1, 4], now,
+                                                counter_id="c1", comment="Antre lama"))
+    row = core.log.connection.execute(
+        "SELECT visit_id, counter_id, u1, u4, u9, comment, month FROM surveys").fetchone()
+    assert row == ("2026-11-23/A-001", "c1", 1, 4, 4, "Antre lama", "2026-11")
+    core.close()
+    restarted = HubCore.open(small_mall(), db_path, clock)
+    assert "2026-11-23/A-001" in restarted.engine.surveyed
+    restarted.close()

@@ -247,7 +247,7 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
     clock = FakeClock(at(9))
     async with running_hub(config, db, clock) as (server, url):
         names = ("kiosk-1", "counter-loket-01", "counter-loket-02", "display-lantai-1",
-                 "display-lobi", "supervisor")
+                 "display-lobi", "supervisor", "survey-loket-01")
         peers = {name: await hello(url, config, name, captured) for name in names}
         kiosk, c1, c2 = peers["kiosk-1"], peers["counter-loket-01"], peers["counter-loket-02"]
 
@@ -266,6 +266,10 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
         await c1.request("resume_parked", ticket="A-002")
         clock.now = at(9, 9, 30)
         await c1.request("finish")
+        survey = await peers["survey-loket-01"].request(
+            "submit_survey", ticket_id="A-002", answers=[4, 3, 4, 4, 3, 4, 4, 3, 3],
+            age_band="30-39", gender="P", comment="Petugas ramah.")
+        assert survey["type"] == "result", survey
         await c1.request("call_ticket", ticket="A-001")
         await c1.request("transfer", to_service_id="kk")
         await c2.request("open_counter")

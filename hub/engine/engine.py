@@ -12,107 +12,20 @@ yesterday's leftovers and the new day's start are events like any other.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections import deque
-from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
-from hub.config.models import Counter, MallConfig, Service
+from hub.config.models import Counter
 from hub.engine import events as ev
-from hub.engine.errors import (
-    IllegalMove,
-    InvalidArgument,
-    NothingToCall,
-    ServiceUnavailable,
-    UnknownCounter,
-    UnknownService,
-    UnknownTicket,
-)
-from hub.engine.records import CounterDesk, CounterStatus, ServiceQueue, Ticket, TicketStatus
+from hub.engine.errors import IllegalMove, InvalidArgument, NothingToCall, ServiceUnavailable
+from hub.engine.records import CounterDesk, CounterStatus, Ticket, TicketStatus
 from hub.engine.selection import choose_next
-from hub.schedule import Availability, availability, break_at
+from hub.engine.state import EngineState
 
 SURVEY_ELEMENTS = 9
 """SKM elements U1..U9 (PermenPANRB 14/2017)."""
 
 
-class QueueEngine:
-    """All queues and counters of one mall for the current business day."""
-
-    def __init__(self, config: MallConfig) -> None:
-        self.config = config
-        self.timezone = ZoneInfo(config.mpp.timezone)
-        self.business_day: dt.date | None = None
-        self.tickets: dict[str, Ticket] = {}
-        self._by_label: dict[str, str] = {}
-        self.counters = {c.id: CounterDesk(c.id) for c in config.counters}
-        self.queues = {s.id: ServiceQueue() for s in config.services}
-        self.assigned: dict[str, dict[str, None]] = {c.id: {} for c in config.counters}
-        self.last_event_at: dt.datetime | None = None
-        self.surveyed: set[str] = set()
-
-    # ----------------------------------------------------------------- reading
-
-    def local(self, at: dt.datetime) -> dt.datetime:
-        """Return `at` in the mall's time zone."""
-        if at.tzinfo is None:
-            raise ValueError("times given to the engine must be timezone-aware")
-        return at.astimezone(self.timezone)
-
-    def business_day_of(self, at: dt.datetime) -> dt.date:
-        """Return the business day `at` belongs to (the local calendar date)."""
-        return self.local(at).date()
-
-    def ticket(self, ticket_id: str) -> Ticket:
-        """Return today's ticket by id or by label ("A-001")."""
-        ticket_id = self._by_label.get(ticket_id, ticket_id)
-        try:
-            return self.tickets[ticket_id]
-        except KeyError:
-            raise UnknownTicket(ticket_id) from None
-
-    def availability(self, service_id: str, at: dt.datetime) -> Availability:
-        """Say whether a service takes tickets at `at` (schedule, cut-off, quota)."""
-        service = self._service(service_id)
-        issued = self.queues[service_id].issued_today if self._is_today(at) else 0
-        return availability(self.config, service, self.local(at), issued)
-
-    def waiting_count(self, service_id: str) -> int:
-        """Return how many tickets wait for a service (not counting parked ones)."""
-        return len(self.queues[service_id])
-
-    def estimate_wait(
-        self, service_id: str, at: dt.datetime, priority: bool = False
-    ) -> tuple[int, int]:
-        """Return (people ahead, estimated minutes) for a ticket issued now.
-
-        The estimate is people ahead × mean of recent service times (the configured
-        standard until there are some), shared among the counters serving the
-        service, plus what is left of a break in progress.
-        """
-        service = self._service(service_id)
-        queue = self.queues[service_id]
-        ahead = len(queue.transferred) + len(queue.priority)
-        if not priority:
-            ahead += len(queue.normal)
-        recent = queue.recent_service_seconds
-        mean_seconds = sum(recent) / len(recent) if recent else service.service_minutes * 60
-        serving = self.config.counters_serving(service_id)
-        staffed = [c for c in serving if self.counters[c.id].status != CounterStatus.CLOSED]
-        seconds = ahead * mean_seconds / max(1, len(staffed) or len(serving))
-        local = self.local(at)
-        pause = break_at(self.config, local)
-        if pause is not None:
-            end = dt.datetime.combine(local.date(), pause.end, tzinfo=local.tzinfo)
-            seconds += (end - local).total_seconds()
-        return ahead, math.ceil(seconds / 60)
-
-    def parked_at(self, counter_id: str) -> list[Ticket]:
-        """Return the tickets a counter parked, oldest first."""
-        return [
-            t for t in self.tickets.values()
-            if t.status == TicketStatus.PARKED and t.counter_id == counter_id
-        ]
+class QueueEngine(EngineState):
+    """All queues and counters of one mall: the commands that change them."""
 
     # ---------------------------------------------------------------- commands
 
@@ -356,146 +269,10 @@ class QueueEngine:
             raise IllegalMove("close", f"counter {counter_id}", desk.status.value, hint)
         return self._emit(ev.CounterClosed(at, counter_id))
 
-    # ------------------------------------------------------------------- apply
-
-    def replay(self, events: Iterable[ev.Event]) -> None:
-        """Rebuild state from logged events (on hub start)."""
-        for event in events:
-            self.apply(event)
-
-    def apply(self, event: ev.Event) -> None:
-        """Change state by one event. Everything that moves a ticket or counter is here."""
-        handler = getattr(self, f"_apply_{event.type}")
-        handler(event)
-        self.last_event_at = event.at
-
-    def _apply_business_day_started(self, event: ev.BusinessDayStarted) -> None:
-        self.business_day = event.business_day
-        self.tickets.clear()
-        self._by_label.clear()
-        self.surveyed.clear()
-        window = self.config.queue.service_time_window
-        for queue_id in self.queues:
-            self.queues[queue_id] = ServiceQueue(recent_service_seconds=deque(maxlen=window))
-        # start_day closed every counter before this event, so each desk starts afresh.
-        for counter_id in self.counters:
-            self.counters[counter_id] = CounterDesk(counter_id)
-            self.assigned[counter_id] = {}
-
-    def _apply_ticket_issued(self, event: ev.TicketIssued) -> None:
-        ticket = Ticket(
-            event.ticket_id, event.label, event.service_id, event.tenant_id,
-            event.priority_kind, event.channel, event.at, issued_by=event.issued_by,
-        )
-        self.tickets[ticket.ticket_id] = ticket
-        self._by_label[ticket.label] = ticket.ticket_id
-        queue = self.queues[event.service_id]
-        queue.issued_today += 1
-        queue.last_number = max(queue.last_number, event.number)
-        (queue.priority if ticket.is_priority else queue.normal)[ticket.ticket_id] = None
-
-    def _apply_ticket_called(self, event: ev.TicketCalled) -> None:
-        ticket = self.tickets[event.ticket_id]
-        desk = self.counters[event.counter_id]
-        self._unqueue(ticket)
-        if event.how != "resume":
-            desk.calls_by_service[ticket.service_id] = (
-                desk.calls_by_service.get(ticket.service_id, 0) + 1
-            )
-            if ticket.is_priority:
-                desk.normal_calls_since_priority = 0
-            elif ticket.transfer_count == 0:
-                desk.normal_calls_since_priority += 1
-        ticket.status = TicketStatus.CALLED
-        ticket.counter_id = event.counter_id
-        ticket.assigned_counter_id = None
-        ticket.recall_count = 0
-        ticket.called_at = event.at
-        desk.status = CounterStatus.SERVING
-        desk.ticket_id = ticket.ticket_id
-
-    def _apply_ticket_recalled(self, event: ev.TicketRecalled) -> None:
-        self.tickets[event.ticket_id].recall_count = event.recall_count
-
-    def _apply_ticket_parked(self, event: ev.TicketParked) -> None:
-        self.tickets[event.ticket_id].status = TicketStatus.PARKED
-        self._free_desk(event.counter_id, event.at)
-
-    def _apply_ticket_transferred(self, event: ev.TicketTransferred) -> None:
-        ticket = self.tickets[event.ticket_id]
-        ticket.status = TicketStatus.WAITING
-        ticket.service_id = event.to_service_id
-        ticket.counter_id = None
-        ticket.called_at = None
-        ticket.transfer_count += 1
-        ticket.assigned_counter_id = event.to_counter_id
-        if event.to_counter_id is not None:
-            self.assigned[event.to_counter_id][ticket.ticket_id] = None
-        else:
-            self.queues[event.to_service_id].transferred[ticket.ticket_id] = None
-        self._free_desk(event.from_counter_id, event.at)
-
-    def _apply_ticket_finished(self, event: ev.TicketFinished) -> None:
-        self.tickets[event.ticket_id].status = TicketStatus.DONE
-        self.queues[event.service_id].recent_service_seconds.append(event.service_seconds)
-        self.counters[event.counter_id].served_today += 1
-        self._free_desk(event.counter_id, event.at)
-
-    def _apply_ticket_no_show(self, event: ev.TicketNoShow) -> None:
-        self.tickets[event.ticket_id].status = TicketStatus.NO_SHOW
-        self._free_desk(event.counter_id, event.at)
-
-    def _apply_ticket_cancelled(self, event: ev.TicketCancelled) -> None:
-        ticket = self.tickets[event.ticket_id]
-        self._unqueue(ticket)
-        ticket.status = TicketStatus.CANCELLED
-
-    def _apply_ticket_expired(self, event: ev.TicketExpired) -> None:
-        ticket = self.tickets[event.ticket_id]
-        self._unqueue(ticket)
-        if ticket.status == TicketStatus.CALLED and ticket.counter_id is not None:
-            self._free_desk(ticket.counter_id, event.at)
-        ticket.status = TicketStatus.EXPIRED
-
-    def _apply_survey_submitted(self, event: ev.SurveySubmitted) -> None:
-        self.surveyed.add(event.ticket_id)
-
-    def _apply_counter_opened(self, event: ev.CounterOpened) -> None:
-        desk = self.counters[event.counter_id]
-        desk.status, desk.staff, desk.since = CounterStatus.OPEN, event.staff, event.at
-
-    def _apply_counter_paused(self, event: ev.CounterPaused) -> None:
-        desk = self.counters[event.counter_id]
-        desk.status, desk.pause_reason, desk.since = CounterStatus.PAUSED, event.reason, event.at
-
-    def _apply_counter_resumed(self, event: ev.CounterResumed) -> None:
-        desk = self.counters[event.counter_id]
-        desk.status, desk.pause_reason, desk.since = CounterStatus.OPEN, None, event.at
-
-    def _apply_counter_closed(self, event: ev.CounterClosed) -> None:
-        desk = self.counters[event.counter_id]
-        desk.status, desk.pause_reason, desk.since = CounterStatus.CLOSED, None, event.at
-        desk.staff = None
-
     # ----------------------------------------------------------------- helpers
-
     def _emit(self, event: ev.Event) -> list[ev.Event]:
         self.apply(event)
         return [event]
-
-    def _unqueue(self, ticket: Ticket) -> None:
-        self.queues[ticket.service_id].discard(ticket.ticket_id)
-        if ticket.assigned_counter_id is not None:
-            self.assigned[ticket.assigned_counter_id].pop(ticket.ticket_id, None)
-
-    def _free_desk(self, counter_id: str, at: dt.datetime) -> None:
-        desk = self.counters[counter_id]
-        desk.ticket_id = None
-        if desk.status == CounterStatus.SERVING:
-            desk.status = CounterStatus.OPEN
-
-    def _is_today(self, at: dt.datetime) -> bool:
-        return self.business_day == self.business_day_of(at)
 
     def _require_today(self, at: dt.datetime, command: str) -> None:
         if not self._is_today(at):
@@ -503,18 +280,6 @@ class QueueEngine:
                 command, f"business day {self.business_day_of(at)}", "not started",
                 "call start_day first",
             )
-
-    def _service(self, service_id: str) -> Service:
-        try:
-            return self.config.service(service_id)
-        except KeyError:
-            raise UnknownService(service_id) from None
-
-    def _counter(self, counter_id: str) -> Counter:
-        try:
-            return self.config.counter(counter_id)
-        except KeyError:
-            raise UnknownCounter(counter_id) from None
 
     def _desk(self, counter_id: str, at: dt.datetime, command: str) -> CounterDesk:
         self._counter(counter_id)
@@ -545,3 +310,4 @@ class QueueEngine:
     def _require_ticket(ticket: Ticket, command: str, status: TicketStatus) -> None:
         if ticket.status != status:
             raise IllegalMove(command, f"ticket {ticket.label}", ticket.status.value)
+

@@ -41,16 +41,21 @@ def test_bridge_delivers_state_events_and_answers_as_signals(qtbot: Any, tmp_pat
 
             with qtbot.waitSignal(bridge.requestFinished, timeout=5000):
                 bridge.request("open_counter", staff="Rina")
+            answers: dict[str, tuple[Any, Any]] = {}
+            bridge.requestFinished.connect(
+                lambda token, result, error: answers.__setitem__(token, (result, error)))
             with qtbot.waitSignal(bridge.messageReceived, timeout=5000,
                                   check_params_cb=lambda m: m.get("type") == "event"
                                   and m["event"]["type"] == "ticket_called"):
-                bridge.request("call_next")
+                first = bridge.request("call_next")
+            qtbot.waitUntil(lambda: first in answers, timeout=5000)
             assert bridge.view["counters"]["c1"]["ticket"]["label"] == "A-001"
 
-            with qtbot.waitSignal(bridge.requestFinished, timeout=5000) as refused:
-                bridge.request("call_next")
-            assert refused.args[1] is None and refused.args[2]["code"] == "illegal_move"
-            assert refused.args[2]["message_id"]
+            second = bridge.request("call_next")
+            qtbot.waitUntil(lambda: second in answers, timeout=5000)
+            result, error = answers[second]
+            assert result is None and error["code"] == "illegal_move"
+            assert error["message_id"]
             assert threads and all(threads)  # slots ran on the GUI thread
         finally:
             bridge.stop()

@@ -33,10 +33,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     """Run the hub until SIGINT or SIGTERM."""
     import asyncio
+    import datetime as dt
     import signal
     import ssl
 
-    from hub.core import HubCore
+    from hub.core import AcceleratedClock, HubCore, system_clock
     from hub.server import HubServer
 
     try:
@@ -54,8 +55,19 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         ssl_context.load_cert_chain(base / config.hub.tls_cert, base / config.hub.tls_key)
     args.db.parent.mkdir(parents=True, exist_ok=True)
 
+    clock = system_clock
+    if args.clock_start:
+        from zoneinfo import ZoneInfo
+
+        start = dt.datetime.fromisoformat(args.clock_start)
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=ZoneInfo(config.mpp.timezone))
+        clock = AcceleratedClock(start, args.clock_speed)
+        log.warning("demo clock: hub time starts at %s and runs %.0fx real time",
+                    start.isoformat(), args.clock_speed)
+
     async def run() -> None:
-        core = HubCore.open(config, args.db)
+        core = HubCore.open(config, args.db, clock)
         server = HubServer(core, ssl_context)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -104,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="port to listen on; 0 lets the OS choose (default: [hub] port)")
     serve.add_argument("--port-file", type=Path,
                        help="write the port actually bound to this file (useful with --port 0)")
+    serve.add_argument("--clock-start", metavar="ISO",
+                       help="demo/simulation only: hub time starts here (e.g. 2026-11-23T08:00; "
+                       "local time of the mall if no offset) instead of the real time")
+    serve.add_argument("--clock-speed", type=float, default=1.0,
+                       help="demo/simulation only: with --clock-start, how many times faster "
+                       "than real time the hub's clock runs (default 1)")
     serve.set_defaults(handler=_cmd_serve)
     return parser
 

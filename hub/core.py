@@ -32,6 +32,23 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class AcceleratedClock:
+    """Demo and simulation time: starts at `start` and runs `speed` times faster than real.
+
+    Lets the demo show an open mall at night, and a simulated business day pass in
+    minutes. Never used unless asked for on the command line.
+    """
+
+    def __init__(self, start: dt.datetime, speed: float = 1.0) -> None:
+        if start.tzinfo is None:
+            raise ValueError("the start time must be timezone-aware")
+        self.start, self.speed = start, speed
+        self._origin = time.monotonic()
+
+    def __call__(self) -> dt.datetime:
+        return self.start + dt.timedelta(seconds=(time.monotonic() - self._origin) * self.speed)
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What a request did: the logged events to broadcast and the answer to send back."""

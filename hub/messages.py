@@ -45,6 +45,8 @@ UNAVAILABLE: dict[str, tuple[str, str]] = {
     "after_cutoff": ("Pengambilan nomor antrean hari ini sudah ditutup.",
                      "Tickets for today are no longer issued."),
     "quota_reached": ("Kuota antrean hari ini sudah habis.", "Today's quota is used up."),
+    "closed_by_supervisor": ("Layanan ditutup sementara oleh pengelola MPP hari ini.",
+                             "The service was closed for today by the MPP management."),
     "priority_not_allowed": ("Layanan ini tidak memiliki antrean prioritas.",
                              "This service has no priority queue."),
 }

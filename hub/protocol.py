@@ -99,6 +99,39 @@ class SubmitSurvey(Request):
     comment: Annotated[str, Field(max_length=1000)] | None = None
 
 
+class SetServiceClosed(Request):
+    """Supervisor: stop (closed=true) or restart tickets for a service, for today."""
+
+    type: Literal["set_service_closed"]
+    service_id: Ref
+    closed: bool
+    reason: Annotated[str, Field(max_length=200)] = ""
+
+
+class SetCounterServices(Request):
+    """Supervisor: which services a counter calls from today, in order."""
+
+    type: Literal["set_counter_services"]
+    counter_id: Ref
+    services: Annotated[list[Ref], Field(min_length=1, max_length=50)]
+
+
+class SetDevicePaused(Request):
+    """Supervisor: pause or resume a kiosk."""
+
+    type: Literal["set_device_paused"]
+    device_id: Ref
+    paused: bool
+
+
+class SetRunningText(Request):
+    """Supervisor: the hall displays' running text for today."""
+
+    type: Literal["set_running_text"]
+    text_id: Annotated[str, Field(min_length=1, max_length=500)]
+    text_en: Annotated[str, Field(max_length=500)] | None = None
+
+
 class CounterCommand(Request):
     """Counter terminal: a command for the device's own counter (no counter id is sent)."""
 
@@ -183,7 +216,7 @@ class CloseCounter(CounterCommand):
 
 ClientMessage = Annotated[
     Hello | Resync | Ping | IssueTicket | CancelTicket | ReportDeviceStatus | SubmitSurvey
-    | CallNext
+    | SetServiceClosed | SetCounterServices | SetDevicePaused | SetRunningText | CallNext
     | CallTicket | Recall | MarkNoShow | Park | ResumeParked | Transfer | Finish | OpenCounter
     | PauseCounter | ResumeCounter | CloseCounter,
     Field(discriminator="type"),
@@ -199,7 +232,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "kiosk": frozenset({"issue_ticket", "cancel_ticket", "report_device_status"}),
     "display": frozenset({"report_device_status"}),
     "counter": COUNTER_COMMANDS | {"report_device_status"},
-    "supervisor": frozenset(),
+    "supervisor": frozenset({"set_service_closed", "set_counter_services", "set_device_paused",
+                             "set_running_text"}),
     "survey": frozenset({"submit_survey", "report_device_status"}),
 }
 """Requests each role may send (hello, resync and ping are open to all)."""

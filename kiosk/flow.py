@@ -72,9 +72,16 @@ class KioskFlow(QObject):
         self._recheck.timeout.connect(printing.check_status)
 
     @property
+    def paused(self) -> bool:
+        """True while a supervisor has paused this kiosk."""
+        settings = self.bridge.view.get("settings") or {}
+        return self.bridge.client.device_id in settings.get("paused_devices", [])
+
+    @property
     def can_issue(self) -> bool:
         """True when a visitor may take a ticket now."""
-        return not self.busy and self.fault is None and self.bridge.client.state.status == "online"
+        return (not self.busy and self.fault is None and not self.paused
+                and self.bridge.client.state.status == "online")
 
     def take_ticket(self, service_id: str, priority_kind: str | None, language: str) -> bool:
         """Ask the hub for a ticket; False (and nothing sent) if not possible right now."""

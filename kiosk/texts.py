@@ -55,6 +55,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "Silakan hubungi petugas bila perlu.",
                          "The kiosk is reconnecting to the queue server. "
                          "Please ask a staff member if you need help."),
+    "paused_title": ("Anjungan ini ditutup sementara", "This kiosk is temporarily closed"),
+    "paused_body": ("Silakan gunakan anjungan lain atau hubungi petugas.",
+                    "Please use another kiosk or ask a staff member."),
     "printer_fault_title": ("Pengambilan nomor dihentikan sementara",
                             "Ticket issuing is paused"),
     "printer_fault_banner": ("Printer tiket bermasalah — petugas sudah diberi tahu.",

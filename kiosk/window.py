@@ -202,6 +202,10 @@ class KioskWindow(QMainWindow):
             self._message(t("unavailable_title", language), [t("unavailable_body", language)],
                           color=RED, keep_screen=True)
             return
+        if self.flow.paused and not self.flow.busy and self.screen_name != "message":
+            self._message(t("paused_title", language), [t("paused_body", language)],
+                          color=RED, keep_screen=True)
+            return
         name = self.screen_name
         self.footer.setVisible(name not in ("welcome", "message"))
         if name == "welcome":
@@ -245,10 +249,13 @@ class KioskWindow(QMainWindow):
     # ------------------------------------------------------------ signals
 
     def _on_hub_message(self, message: dict[str, Any]) -> None:
-        if self.screen_name in ("tenants", "services", "detail") or (
-                message.get("type") == "snapshot" and self.screen_name == "welcome"):
-            if self.screen_name == "search":
-                return  # don't rebuild under the visitor's fingers while typing
+        if "settings" in message or message.get("type") == "snapshot":
+            if self.screen_name != "message":
+                self.render()  # paused or resumed by a supervisor, or a fresh view
+            return
+        # Waiting counts changed. The search screen is left alone so that it is not
+        # rebuilt under the visitor's fingers while typing.
+        if self.screen_name in ("tenants", "services", "detail"):
             self.render()
 
     def _on_link(self, status: str, _detail: str) -> None:

@@ -18,6 +18,8 @@ def apply_message(view: dict[str, Any], message: dict[str, Any]) -> None:
             view["business_day"] = event["business_day"]
             if "recent_calls" in view:
                 view["recent_calls"] = []
+        if "settings" in message:
+            view["settings"] = message["settings"]
         for section in ("services", "counters"):
             if section in message and section in view:
                 view[section].update(message[section])

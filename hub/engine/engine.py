@@ -53,6 +53,8 @@ class QueueEngine(EngineState):
     ) -> list[ev.Event]:
         """Give a visitor the next number of a service, or refuse with the reason."""
         self._require_today(at, "issue a ticket")
+        if issued_by is not None and issued_by in self.paused_devices:
+            raise IllegalMove("issue a ticket", f"kiosk {issued_by}", "paused by a supervisor")
         service = self._service(service_id)
         if priority_kind is not None:
             if priority_kind not in self.config.queue.priority_kinds:
@@ -86,7 +88,8 @@ class QueueEngine(EngineState):
 
     def call_next(self, counter_id: str, at: dt.datetime) -> list[ev.Event]:
         """Call the next waiting visitor for this counter's services."""
-        counter, desk = self._idle_desk(counter_id, at, "call next")
+        _, desk = self._idle_desk(counter_id, at, "call next")
+        counter = self.counter_config(counter_id)
         ticket_id = choose_next(
             counter, desk, self.queues, self.assigned[counter_id], self.config.queue
         )
@@ -97,7 +100,8 @@ class QueueEngine(EngineState):
 
     def call_ticket(self, counter_id: str, ticket_ref: str, at: dt.datetime) -> list[ev.Event]:
         """Call a specific waiting number (e.g. a visitor who was sent back to this counter)."""
-        counter, _ = self._idle_desk(counter_id, at, "call a specific number")
+        self._idle_desk(counter_id, at, "call a specific number")
+        counter = self.counter_config(counter_id)
         ticket = self.ticket(ticket_ref)
         if ticket.status == TicketStatus.PARKED and ticket.counter_id == counter_id:
             return self._emit(
@@ -163,7 +167,7 @@ class QueueEngine(EngineState):
         ticket = self._current_ticket(counter_id, at, "transfer")
         if to_service_id is None and to_counter_id is None:
             raise InvalidArgument("a transfer needs a target service or counter")
-        target_counter = self._counter(to_counter_id) if to_counter_id else None
+        target_counter = self.counter_config(to_counter_id) if to_counter_id else None
         if to_service_id is None:
             assert target_counter is not None
             to_service_id = (
@@ -236,6 +240,50 @@ class QueueEngine(EngineState):
             list(answers), profile.get("age_band"), profile.get("gender"),
             profile.get("education"), profile.get("occupation"), comment or None,
         ))
+
+    # ------------------------------------------------------- supervisor, for today
+
+    def set_service_closed(
+        self, service_id: str, closed: bool, at: dt.datetime, reason: str = ""
+    ) -> list[ev.Event]:
+        """Stop (or restart) issuing tickets for a service today; waiting tickets stay."""
+        self._require_today(at, "close a service")
+        self._service(service_id)
+        if closed == (service_id in self.closed_services):
+            state = "closed" if closed else "open"
+            raise IllegalMove("close" if closed else "reopen", f"service {service_id}", state)
+        return self._emit(ev.ServiceClosedToday(at, service_id, closed, reason[:200]))
+
+    def set_counter_services(
+        self, counter_id: str, services: list[str], at: dt.datetime
+    ) -> list[ev.Event]:
+        """Change which services a counter calls from, for today (order as given)."""
+        self._desk(counter_id, at, "change a counter's services")
+        if not services or len(set(services)) != len(services):
+            raise InvalidArgument("give one or more different services")
+        for service_id in services:
+            self._service(service_id)
+        return self._emit(ev.CounterServicesChanged(at, counter_id, list(services)))
+
+    def set_device_paused(self, device_id: str, paused: bool, at: dt.datetime) -> list[ev.Event]:
+        """Pause (or resume) a kiosk: it offers no tickets while paused."""
+        self._require_today(at, "pause a kiosk")
+        try:
+            role = self.config.device(device_id).role
+        except KeyError:
+            raise InvalidArgument(f"unknown device {device_id!r}") from None
+        if role != "kiosk":
+            raise InvalidArgument(f"only kiosks can be paused, {device_id} is a {role}")
+        return self._emit(ev.DevicePaused(at, device_id, paused))
+
+    def set_running_text(
+        self, text_id: str, text_en: str | None, at: dt.datetime
+    ) -> list[ev.Event]:
+        """Replace the hall displays' running text for today."""
+        self._require_today(at, "set the running text")
+        if not text_id.strip():
+            raise InvalidArgument("the running text needs an Indonesian text")
+        return self._emit(ev.RunningTextChanged(at, text_id.strip(), text_en or None))
 
     def open_counter(
         self, counter_id: str, at: dt.datetime, staff: str | None = None

@@ -184,6 +184,47 @@ class SurveySubmitted(Event):
     comment: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceClosedToday(Event):
+    """A supervisor stopped (closed=True) or restarted tickets for a service, for today."""
+
+    type: ClassVar[str] = "service_closed_today"
+    service_id: str
+    closed: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class CounterServicesChanged(Event):
+    """A supervisor changed which services a counter serves, for today."""
+
+    type: ClassVar[str] = "counter_services_changed"
+    counter_id: str
+    services: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class DevicePaused(Event):
+    """A supervisor paused (or resumed) a kiosk: it offers no tickets while paused."""
+
+    type: ClassVar[str] = "device_paused"
+    device_id: str
+    paused: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RunningTextChanged(Event):
+    """A supervisor replaced the hall displays' running text for today."""
+
+    type: ClassVar[str] = "running_text_changed"
+    text_id: str
+    text_en: str | None
+
+
+SETTINGS_EVENT_TYPES = frozenset({"service_closed_today", "counter_services_changed",
+                                  "device_paused", "running_text_changed"})
+"""Supervisor decisions; every role's view has a `settings` section they change."""
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
@@ -202,6 +243,10 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CounterResumed,
         CounterClosed,
         SurveySubmitted,
+        ServiceClosedToday,
+        CounterServicesChanged,
+        DevicePaused,
+        RunningTextChanged,
     )
 }
 

@@ -17,7 +17,7 @@ from hub.config.models import Counter, MallConfig, Service
 from hub.engine import events as ev
 from hub.engine.errors import UnknownCounter, UnknownService, UnknownTicket
 from hub.engine.records import CounterDesk, CounterStatus, ServiceQueue, Ticket, TicketStatus
-from hub.schedule import Availability, availability, break_at
+from hub.schedule import Availability, availability, break_at, next_opening
 
 
 class EngineState:
@@ -34,6 +34,12 @@ class EngineState:
         self.assigned: dict[str, dict[str, None]] = {c.id: {} for c in config.counters}
         self.last_event_at: dt.datetime | None = None
         self.surveyed: set[str] = set()
+        self.closed_services: dict[str, str] = {}
+        """Services a supervisor closed for today, with the reason."""
+        self.counter_services: dict[str, list[str]] = {}
+        """Counters whose services a supervisor changed for today."""
+        self.paused_devices: set[str] = set()
+        self.running_text: tuple[str, str | None] | None = None
 
     # ----------------------------------------------------------------- reading
 
@@ -59,7 +65,36 @@ class EngineState:
         """Say whether a service takes tickets at `at` (schedule, cut-off, quota)."""
         service = self._service(service_id)
         issued = self.queues[service_id].issued_today if self._is_today(at) else 0
-        return availability(self.config, service, self.local(at), issued)
+        state = availability(self.config, service, self.local(at), issued)
+        if state.open and service_id in self.closed_services and self._is_today(at):
+            tomorrow = self.local(at).replace(hour=23, minute=59)
+            return Availability(False, "closed_by_supervisor",
+                                next_opening(self.config, service, tomorrow))
+        return state
+
+    def counter_config(self, counter_id: str) -> Counter:
+        """The counter as configured, with today's change of services if a supervisor made one."""
+        counter = self._counter(counter_id)
+        services = self.counter_services.get(counter_id)
+        if services is None:
+            return counter
+        weights = {s: counter.weights.get(s, 1) for s in services}
+        return counter.model_copy(update={"services": services, "weights": weights})
+
+    def counters_serving(self, service_id: str) -> list[Counter]:
+        """Counters that serve a service today (a supervisor may have changed some)."""
+        return [self.counter_config(c.id) for c in self.config.counters
+                if service_id in self.counter_config(c.id).services]
+
+    def settings_view(self) -> dict[str, object]:
+        """Today's supervisor decisions, as every client's view shows them."""
+        text = self.running_text
+        return {
+            "closed_services": dict(self.closed_services),
+            "counter_services": {k: list(v) for k, v in self.counter_services.items()},
+            "paused_devices": sorted(self.paused_devices),
+            "running_text": {"id": text[0], "en": text[1]} if text else None,
+        }
 
     def waiting_count(self, service_id: str) -> int:
         """Return how many tickets wait for a service (not counting parked ones)."""
@@ -81,7 +116,7 @@ class EngineState:
             ahead += len(queue.normal)
         recent = queue.recent_service_seconds
         mean_seconds = sum(recent) / len(recent) if recent else service.service_minutes * 60
-        serving = self.config.counters_serving(service_id)
+        serving = self.counters_serving(service_id)
         staffed = [c for c in serving if self.counters[c.id].status != CounterStatus.CLOSED]
         seconds = ahead * mean_seconds / max(1, len(staffed) or len(serving))
         local = self.local(at)
@@ -116,6 +151,10 @@ class EngineState:
         self.tickets.clear()
         self._by_label.clear()
         self.surveyed.clear()
+        self.closed_services.clear()
+        self.counter_services.clear()
+        self.paused_devices.clear()
+        self.running_text = None
         window = self.config.queue.service_time_window
         for queue_id in self.queues:
             self.queues[queue_id] = ServiceQueue(recent_service_seconds=deque(maxlen=window))
@@ -198,6 +237,22 @@ class EngineState:
         if ticket.status == TicketStatus.CALLED and ticket.counter_id is not None:
             self._free_desk(ticket.counter_id, event.at)
         ticket.status = TicketStatus.EXPIRED
+
+    def _apply_service_closed_today(self, event: ev.ServiceClosedToday) -> None:
+        if event.closed:
+            self.closed_services[event.service_id] = event.reason
+        else:
+            self.closed_services.pop(event.service_id, None)
+
+    def _apply_counter_services_changed(self, event: ev.CounterServicesChanged) -> None:
+        self.counter_services[event.counter_id] = list(event.services)
+
+    def _apply_device_paused(self, event: ev.DevicePaused) -> None:
+        (self.paused_devices.add if event.paused else self.paused_devices.discard)(
+            event.device_id)
+
+    def _apply_running_text_changed(self, event: ev.RunningTextChanged) -> None:
+        self.running_text = (event.text_id, event.text_en)
 
     def _apply_survey_submitted(self, event: ev.SurveySubmitted) -> None:
         self.surveyed.add(event.ticket_id)

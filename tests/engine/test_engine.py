@@ -367,3 +367,41 @@ def test_a_served_visit_can_be_rated_once_at_its_counter(engine: QueueEngine) ->
     assert (rated.service_id, rated.counter_id, rated.gender) == ("ktp", "c1", "P")
     with pytest.raises(IllegalMove, match="already rated"):
         engine.submit_survey("A-001", answers, at(8, 7), counter_id="c1")
+
+
+def test_supervisor_closes_a_service_for_today_only(engine: QueueEngine) -> None:
+    issue(engine, "ktp", at(8))
+    (closed,) = engine.set_service_closed("ktp", True, at(9), reason="Server SIAK gangguan")
+    assert isinstance(closed, ev.ServiceClosedToday)
+    with pytest.raises(ServiceUnavailable) as refused:
+        engine.issue_ticket("ktp", at(9, 1))
+    assert refused.value.reason == "closed_by_supervisor"
+    assert refused.value.opens_at == at(8, day=TUESDAY)
+    assert engine.waiting_count("ktp") == 1  # who already waits is still served
+    with pytest.raises(IllegalMove, match="service ktp is closed"):
+        engine.set_service_closed("ktp", True, at(9, 2))
+    engine.start_day(at(8, day=TUESDAY))
+    assert issue(engine, "ktp", at(8, 5, day=TUESDAY)).label == "A-001"
+
+
+def test_supervisor_changes_a_counters_services_for_today(engine: QueueEngine) -> None:
+    issue(engine, "pbg", at(8))
+    issue(engine, "ktp", at(8, 1))
+    engine.open_counter("c2", at(8, 2))
+    engine.set_counter_services("c2", ["pbg"], at(8, 3))
+    assert called(engine.call_next("c2", at(8, 4))) == "G-001"
+    engine.finish("c2", at(8, 5))
+    with pytest.raises(NothingToCall):
+        engine.call_next("c2", at(8, 6))  # ktp is no longer its service today
+    with pytest.raises(UnknownService):
+        engine.set_counter_services("c2", ["nope"], at(8, 7))
+
+
+def test_supervisor_pauses_kiosks_and_sets_the_running_text(engine: QueueEngine) -> None:
+    engine.set_device_paused("kiosk-1", True, at(9))
+    engine.set_running_text("Layanan PBG dibuka hingga 15.00", None, at(9))
+    settings = engine.settings_view()
+    assert settings["paused_devices"] == ["kiosk-1"]
+    assert settings["running_text"] == {"id": "Layanan PBG dibuka hingga 15.00", "en": None}
+    with pytest.raises(InvalidArgument, match="only kiosks"):
+        engine.set_device_paused("counter-c1", True, at(9))

@@ -4,10 +4,10 @@ Each ```json block in the document is preceded by a marker comment saying what i
 `<!-- client -->` (a client → hub message: must parse with `parse_client_message`),
 `<!-- hub -->` (a hub → client message: its keys must match what a real hub sends for
 that type), `<!-- event -->` (an event: exactly the fields of its class), `<!-- view X -->`
-(a service/counter/ticket/recent_call/device view) and `<!-- health -->` (the body of
-GET /health). The real messages come from a hub on loopback (port 0) running the
+(a service/counter/ticket/recent_call/device/settings view) and `<!-- health -->` (the
+body of GET /health). The real messages come from a hub on loopback (port 0) running the
 example configuration through a scenario that makes it send every message type and
-every event type.
+every event type (the supervisor's settings requests included).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import typing
 import urllib.error
 import urllib.request
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,8 +49,8 @@ EXAMPLE_CONFIG = ROOT / "config" / "example-mpp.toml"
 
 HUB_MESSAGE_TYPES = frozenset({"welcome", "result", "error", "event", "snapshot",
                                "services_update", "device_status", "pong"})
-VIEW_KINDS = frozenset({"service", "counter", "ticket", "recent_call", "device"})
-ID_MAPS = frozenset({"services", "counters", "devices"})
+VIEW_KINDS = frozenset({"service", "counter", "ticket", "recent_call", "device", "settings"})
+ID_MAPS = frozenset({"services", "counters", "devices", "closed_services", "counter_services"})
 """Objects keyed by configuration ids: their keys are data, not field names."""
 
 
@@ -176,6 +176,8 @@ class Captured:
                     found += section.get("recent_calls", [])
                 elif kind == "device":
                     found += section.get("devices", {}).values()
+                elif kind == "settings" and "settings" in section:
+                    found.append(section["settings"])
         return found
 
 
@@ -287,6 +289,24 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
         await c1.request("park")
         await c1.request("close_counter")
 
+        boss = peers["supervisor"]
+        clock.now = at(9, 10)
+        await expect_settings_event(peers, boss.request(
+            "set_service_closed", service_id="akta-kelahiran", closed=True,
+            reason="Jaringan SIAK terputus"), "service_closed_today")
+        await expect_settings_event(peers, boss.request(
+            "set_service_closed", service_id="kk", closed=True), "service_closed_today")
+        await expect_settings_event(peers, boss.request(
+            "set_service_closed", service_id="kk", closed=False), "service_closed_today")
+        await expect_settings_event(peers, boss.request(
+            "set_counter_services", counter_id="loket-02",
+            services=["kk", "ktp-el", "kia"]), "counter_services_changed")
+        await expect_settings_event(peers, boss.request(
+            "set_device_paused", device_id="kiosk-2", paused=True), "device_paused")
+        await expect_settings_event(peers, boss.request(
+            "set_running_text", text_id="Layanan akta kelahiran ditutup hari ini.",
+            text_en="Birth certificates are not issued today."), "running_text_changed")
+
         refusals = [
             await c1.request("call_next"),
             await c2.request("call_next"),
@@ -294,13 +314,19 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
             await kiosk.request("issue_ticket", service_id="peraturan-perusahaan",
                                 priority_kind="lansia"),
             await kiosk.request("call_next"),
+            await kiosk.request("issue_ticket", service_id="akta-kelahiran"),
+            await boss.request("set_device_paused", device_id="display-lobi", paused=True),
+            await boss.request("set_service_closed", service_id="akta-kelahiran", closed=True),
+            await c1.request("set_running_text", text_id="Loket 1 tutup."),
             await kiosk.roundtrip("{not json", "error"),
             await kiosk.roundtrip(json.dumps({"type": "issue_ticket", "request_id": "x",
                                               "service_id": 7}), "error"),
         ]
+        assert all(r["type"] == "error" for r in refusals), refusals
         assert {r["code"] for r in refusals} >= {"illegal_move", "queue_empty",
                                                  "service_unavailable", "not_allowed",
-                                                 "bad_json", "bad_message"}
+                                                 "invalid_argument", "bad_json", "bad_message"}
+        assert "closed_by_supervisor" in {r.get("reason") for r in refusals}
 
         await kiosk.request("report_device_status", ok=False, code="paper_out",
                             detail="Kertas habis")
@@ -335,6 +361,20 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
         for peer in peers.values():
             await peer.close()
     return captured
+
+
+async def expect_settings_event(peers: dict[str, Peer], request: Awaitable[dict[str, Any]],
+                                kind: str) -> None:
+    """Send a supervisor request; every connected role gets its event with `settings`."""
+    marks = {name: len(peer.received) for name, peer in peers.items()}
+    answer = await request
+    assert answer["type"] == "result", answer
+    seq = answer["seq"]
+    for name, peer in peers.items():
+        message = await peer.expect(lambda m: m["type"] == "event" and m["seq"] == seq,
+                                    marks[name])
+        assert message["event"]["type"] == kind
+        assert "settings" in message, (name, message)
 
 
 def _get_json(url: str) -> dict[str, Any]:
@@ -380,14 +420,42 @@ def test_client_example_parses_with_the_protocol_models(
     for key in ("service_id", "to_service_id"):
         if data.get(key) is not None:
             example_config.service(data[key])
-    if data.get("to_counter_id") is not None:
-        example_config.counter(data["to_counter_id"])
+    for service_id in data.get("services", []):
+        example_config.service(service_id)
+    for key in ("to_counter_id", "counter_id"):
+        if data.get(key) is not None:
+            example_config.counter(data[key])
+    if message.type == "set_device_paused":
+        assert example_config.device(data["device_id"]).role == "kiosk", block
 
 
 def test_every_client_message_type_has_an_example() -> None:
     shown = {b.data["type"] for b in blocks_of("client")}
     assert client_message_types() - shown == set()
     assert client_message_types() == {"hello", "resync", "ping"} | set().union(*p.ALLOWED.values())
+
+
+def test_the_roles_table_lists_what_each_role_may_send() -> None:
+    rows = {line.split("|")[1].strip(): line for line in DOC_TEXT.splitlines()
+            if line.startswith("| `") and line.count("|") == 3}
+    for role, allowed in p.ALLOWED.items():
+        row = rows.get(f"`{role}`")
+        assert row is not None, f"role {role} has no row in the table of §5"
+        listed = set(re.findall(r"`([a-z_]+)`", row.split("|")[2]))
+        assert listed == set(allowed), (role, sorted(listed ^ set(allowed)))
+
+
+def test_settings_events_reach_every_role_with_the_settings(real: Captured) -> None:
+    settings_events = [m for m in real.messages["event"]
+                       if m["event"]["type"] in ev.SETTINGS_EVENT_TYPES]
+    assert {m["event"]["type"] for m in settings_events} == ev.SETTINGS_EVENT_TYPES
+    assert all("settings" in m for m in settings_events)
+    carriers = ev.SETTINGS_EVENT_TYPES | {"business_day_started"}  # settings reset daily
+    assert not any("settings" in m for m in real.messages["event"]
+                   if m["event"]["type"] not in carriers)
+    snapshots = [m["snapshot"] for m in (*real.messages["welcome"], *real.messages["snapshot"])]
+    assert all(set(s["settings"]) == {"closed_services", "counter_services", "paused_devices",
+                                      "running_text"} for s in snapshots)
 
 
 def test_the_scenario_made_the_hub_send_every_message_and_event_type(real: Captured) -> None:

@@ -248,3 +248,23 @@ def test_the_example_mall_fits_on_the_kiosk(qtbot: Any, tmp_path: Path) -> None:
         finally:
             bridge.stop()
             printing.shutdown()
+
+
+def test_a_kiosk_paused_by_the_supervisor_offers_no_tickets(qtbot: Any, kiosk: Kiosk) -> None:
+    from hub.client.qt_bridge import HubBridge
+    from tests.hub.harness import TOKENS
+
+    boss = HubBridge(kiosk.hub.url, "boss", TOKENS["boss"])
+    try:
+        with qtbot.waitSignal(boss.stateChanged, timeout=5000,
+                              check_params_cb=lambda status, _d: status == "online"):
+            boss.start()
+        boss.request("set_device_paused", device_id="kiosk-1", paused=True)
+        qtbot.waitUntil(lambda: "ditutup sementara" in texts(kiosk), timeout=5000)
+        assert not kiosk.flow.can_issue
+        kiosk.shot("16-paused-id")
+        boss.request("set_device_paused", device_id="kiosk-1", paused=False)
+        qtbot.waitUntil(lambda: "Sentuh" in texts(kiosk), timeout=5000)
+        assert kiosk.flow.can_issue
+    finally:
+        boss.stop()

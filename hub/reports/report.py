@@ -1,0 +1,342 @@
+"""One report: every view of a period, computed from one snapshot of the log.
+
+`build_report` runs the queries of `hub.reports.queries` and `hub.reports.skm` inside
+one read transaction, then rolls their rows up (per bucket, tenant, service and
+category; times; busiest hours; priority; channel; IKM) into a `Report` that the
+CSV, XLSX and PDF writers only lay out. Names and wait targets come from the config;
+a tenant or service no longer in the config is shown by its id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from hub.config import MallConfig
+from hub.reports import queries as q
+from hub.reports import skm
+from hub.reports.period import Period
+from hub.reports.stats import EMPTY, Summary, count_within, share, summarize
+
+CATEGORY_LABELS = {"perizinan": "Perizinan", "non-perizinan": "Non-perizinan"}
+CHANNEL_LABELS = {"kiosk": "Anjungan (kios)", "online": "Daring (online)"}
+PRIORITY_LABELS = {"lansia": "Lansia", "disabilitas": "Penyandang disabilitas",
+                   "ibu_hamil": "Ibu hamil"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """What the report is about and what it was computed from."""
+
+    mpp_name: str
+    mpp_short_name: str
+    address: str
+    period: Period
+    tenant_id: str | None
+    tenant_name: str | None
+    head: q.ChainHead
+    generated_at: dt.datetime
+    ikm_weight: skm.IkmWeight
+    surveys_available: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CountLine:
+    """Outcome counts of one row of a view (a bucket, tenant, service or category)."""
+
+    key: str
+    label: str
+    short_label: str
+    counts: q.OutcomeCounts
+    group: str = ""
+    """The tenant of a service row; empty elsewhere."""
+
+
+@dataclass(frozen=True, slots=True)
+class TimeLine:
+    """Waiting and service times of a row, and how many waits were within target."""
+
+    key: str
+    label: str
+    wait: Summary
+    service: Summary
+    within_target: int
+    judged: int
+    """Waits whose service has a known target (the denominator of the share)."""
+    target_minutes: int | None = None
+    group: str = ""
+
+    @property
+    def within_share(self) -> float | None:
+        """Share of judged waits within their service's target (0–1)."""
+        return share(self.within_target, self.judged)
+
+
+@dataclass(frozen=True, slots=True)
+class HourMatrix:
+    """Visitors per hour of the day (rows) and ISO weekday 1–7 (columns)."""
+
+    hours: list[int]
+    weekdays: list[int]
+    cells: dict[tuple[int, int], int]
+
+    def count(self, hour: int, weekday: int) -> int:
+        """Visitors issued in this hour on this weekday."""
+        return self.cells.get((hour, weekday), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class KindLine:
+    """Visitors of one priority kind or channel, with outcomes and mean wait."""
+
+    key: str
+    label: str
+    visitors: int
+    served: int
+    no_show: int
+    mean_wait_minutes: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """All views of one period; see docs/reports.md for what each number means."""
+
+    meta: ReportMeta
+    totals: q.OutcomeCounts
+    by_bucket: list[CountLine]
+    by_tenant: list[CountLine]
+    by_service: list[CountLine]
+    by_category: list[CountLine]
+    tenant_buckets: dict[str, dict[int | str, int]]
+    """Visitors per tenant (key) per bucket: the tenant × month matrix of a year."""
+    times_total: TimeLine
+    times_by_tenant: list[TimeLine]
+    times_by_service: list[TimeLine]
+    hours: HourMatrix
+    priority: list[KindLine]
+    channels: list[KindLine]
+    skm_total: skm.SkmResult
+    skm_by_tenant: list[skm.SkmResult]
+    skm_by_service: list[skm.SkmResult]
+    skm_profile: list[tuple[str, str, int]] = field(default_factory=list)
+    skm_answers: list[skm.SurveyAnswer] = field(default_factory=list)
+
+
+class _Names:
+    """Labels, order and wait targets from the configuration, tolerant of unknown ids."""
+
+    def __init__(self, config: MallConfig) -> None:
+        self.tenants = {t.id: (t.name.get("id"), t.short_name) for t in config.tenants}
+        self.services = {s.id: s for s in config.services}
+        self.tenant_order = {t.id: n for n, t in enumerate(config.tenants)}
+        self.service_order = {s.id: n for n, s in enumerate(config.services)}
+
+    def tenant(self, tenant_id: str) -> tuple[str, str]:
+        return self.tenants.get(tenant_id, (tenant_id, tenant_id))
+
+    def service(self, service_id: str) -> str:
+        service = self.services.get(service_id)
+        return service.name.get("id") if service else service_id
+
+    def target(self, service_id: str) -> int | None:
+        service = self.services.get(service_id)
+        return service.target_wait_minutes if service else None
+
+    def tenant_ids(self, seen: set[str], only: str | None) -> list[str]:
+        ids = set(seen) | ({only} if only else set(self.tenants))
+        return sorted(ids, key=lambda t: (self.tenant_order.get(t, 1 << 30), t))
+
+    def service_ids(self, seen: set[str], only_tenant: str | None) -> list[str]:
+        configured = {s.id for s in self.services.values()
+                      if only_tenant is None or s.tenant == only_tenant}
+        return sorted(seen | configured, key=lambda s: (self.service_order.get(s, 1 << 30), s))
+
+
+def build_report(
+    connection: sqlite3.Connection,
+    config: MallConfig,
+    period: Period,
+    tenant_id: str | None = None,
+    ikm_weight: skm.IkmWeight = "exact",
+    generated_at: dt.datetime | None = None,
+) -> Report:
+    """Compute every view of the period from one snapshot of a read-only connection."""
+    with q.snapshot(connection):
+        head = q.chain_head(connection)
+        buckets = q.bucket_tenant_counts(connection, period, tenant_id)
+        services = q.service_counts(connection, period, tenant_id)
+        profile = q.profile_counts(connection, period, tenant_id)
+        samples = q.time_samples(connection, period, tenant_id)
+        surveys = skm.has_surveys(connection)
+        skm_sums = skm.skm_sums_by_service(connection, period, tenant_id)
+        skm_profile = skm.respondent_profile(connection, period, tenant_id)
+        answers = skm.raw_answers(connection, period, tenant_id)
+    names = _Names(config)
+    tenant_name = names.tenant(tenant_id)[0] if tenant_id else None
+    meta = ReportMeta(config.mpp.name, config.mpp.short_name, config.mpp.address, period,
+                      tenant_id, tenant_name, head,
+                      generated_at or dt.datetime.now(dt.UTC), ikm_weight, surveys)
+    by_bucket, by_tenant, matrix = _bucket_views(period, buckets, names, tenant_id)
+    by_service, by_category = _service_views(services, names, tenant_id)
+    totals = sum((row.counts for row in buckets), q.OutcomeCounts())
+    times_total, times_by_tenant, times_by_service = _time_views(samples, names, tenant_id)
+    skm_total, skm_by_tenant, skm_by_service = _skm_views(skm_sums, names, ikm_weight)
+    return Report(
+        meta, totals, by_bucket, by_tenant, by_service, by_category, matrix, times_total,
+        times_by_tenant, times_by_service, _hour_matrix(profile),
+        _kind_lines(profile, "priority"), _kind_lines(profile, "channel"),
+        skm_total, skm_by_tenant, skm_by_service, skm_profile, answers,
+    )
+
+
+def _bucket_views(
+    period: Period, rows: list[q.BucketTenantCount], names: _Names, only: str | None
+) -> tuple[list[CountLine], list[CountLine], dict[str, dict[int | str, int]]]:
+    """Roll bucket × tenant counts up per bucket, per tenant, and into the visitor matrix."""
+    per_bucket: dict[int | str, q.OutcomeCounts] = defaultdict(q.OutcomeCounts)
+    per_tenant: dict[str, q.OutcomeCounts] = defaultdict(q.OutcomeCounts)
+    matrix: dict[str, dict[int | str, int]] = defaultdict(dict)
+    for row in rows:
+        per_bucket[row.bucket] += row.counts
+        per_tenant[row.tenant_id] += row.counts
+        matrix[row.tenant_id][row.bucket] = row.counts.visitors
+    bucket_lines = [
+        CountLine(str(b), period.bucket_label(b), period.bucket_label(b),
+                  per_bucket.get(b, q.OutcomeCounts()))
+        for b in period.buckets(list(per_bucket))
+    ]
+    tenant_ids = names.tenant_ids(set(per_tenant), only)
+    tenant_lines = [CountLine(t, *names.tenant(t), per_tenant.get(t, q.OutcomeCounts()))
+                    for t in tenant_ids]
+    return bucket_lines, tenant_lines, {t: dict(matrix.get(t, {})) for t in tenant_ids}
+
+
+def _service_views(
+    rows: list[q.ServiceCount], names: _Names, only: str | None
+) -> tuple[list[CountLine], list[CountLine]]:
+    """Roll service counts up per service (as issued) and per category."""
+    per_service: dict[str, q.OutcomeCounts] = defaultdict(q.OutcomeCounts)
+    tenant_of: dict[str, str] = {}
+    per_category: dict[str, q.OutcomeCounts] = defaultdict(q.OutcomeCounts)
+    for row in rows:
+        per_service[row.service_id] += row.counts
+        tenant_of[row.service_id] = row.tenant_id
+        per_category[row.category] += row.counts
+    service_lines = []
+    for sid in names.service_ids(set(per_service), only):
+        configured = names.services.get(sid)
+        tenant = tenant_of.get(sid) or (configured.tenant if configured else "")
+        label = names.service(sid)
+        service_lines.append(CountLine(sid, label, label, per_service.get(sid, q.OutcomeCounts()),
+                                       names.tenant(tenant)[1]))
+    categories = list(CATEGORY_LABELS) + sorted(set(per_category) - set(CATEGORY_LABELS))
+    category_lines = [
+        CountLine(c, CATEGORY_LABELS.get(c, c), CATEGORY_LABELS.get(c, c),
+                  per_category.get(c, q.OutcomeCounts()))
+        for c in categories
+    ]
+    return service_lines, category_lines
+
+
+def _time_views(
+    samples: list[q.TimeSample], names: _Names, only: str | None
+) -> tuple[TimeLine, list[TimeLine], list[TimeLine]]:
+    """Summarize waits and service times per service, per tenant and overall."""
+    by_service: dict[str, TimeLine] = {}
+    tenant_waits: dict[str, list[list[float]]] = defaultdict(list)
+    tenant_service: dict[str, list[list[float]]] = defaultdict(list)
+    tenant_within: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for sample in samples:
+        target = names.target(sample.service_id)
+        within = count_within(sample.waits, target * 60) if target is not None else 0
+        judged = len(sample.waits) if target is not None else 0
+        by_service[sample.service_id] = TimeLine(
+            sample.service_id, names.service(sample.service_id),
+            summarize(sample.waits, already_sorted=True),
+            summarize(sample.service_times, already_sorted=True),
+            within, judged, target, names.tenant(sample.tenant_id)[1],
+        )
+        tenant_waits[sample.tenant_id].append(sample.waits)
+        tenant_service[sample.tenant_id].append(sample.service_times)
+        tenant_within[sample.tenant_id][0] += within
+        tenant_within[sample.tenant_id][1] += judged
+    service_lines = [
+        by_service.get(sid) or TimeLine(sid, names.service(sid), EMPTY, EMPTY, 0, 0,
+                                         names.target(sid))
+        for sid in names.service_ids(set(by_service), only)
+    ]
+    tenant_lines = [
+        _merged_line(t, names.tenant(t)[0], tenant_waits.get(t, []),
+                     tenant_service.get(t, []), *tenant_within.get(t, [0, 0]))
+        for t in names.tenant_ids(set(tenant_waits), only)
+    ]
+    total = _merged_line(
+        "total", "Semua layanan", [w for ws in tenant_waits.values() for w in ws],
+        [s for ss in tenant_service.values() for s in ss],
+        sum(w for w, _ in tenant_within.values()), sum(j for _, j in tenant_within.values()),
+    )
+    return total, tenant_lines, service_lines
+
+
+def _merged_line(key: str, label: str, waits: list[list[float]],
+                 service_times: list[list[float]], within: int, judged: int) -> TimeLine:
+    """Summarize several services' sorted lists together (timsort merges sorted runs fast)."""
+    all_waits = sorted(value for run in waits for value in run)
+    all_service = sorted(value for run in service_times for value in run)
+    return TimeLine(key, label, summarize(all_waits, already_sorted=True),
+                    summarize(all_service, already_sorted=True), within, judged)
+
+
+def _hour_matrix(profile: list[q.ProfileCount]) -> HourMatrix:
+    """Visitors per hour × weekday; weekends appear only when someone came then."""
+    cells: dict[tuple[int, int], int] = defaultdict(int)
+    for row in profile:
+        cells[(row.hour, row.weekday)] += row.visitors
+    seen_hours = {hour for hour, _ in cells}
+    hours = list(range(min(seen_hours | {8}), max(seen_hours | {15}) + 1))
+    weekdays = [1, 2, 3, 4, 5] + [d for d in (6, 7) if any(w == d for _, w in cells)]
+    return HourMatrix(hours, weekdays, dict(cells))
+
+
+def _kind_lines(profile: list[q.ProfileCount], by: str) -> list[KindLine]:
+    """Visitors per priority kind (every kind, even unused) or per channel seen."""
+    visitors: dict[str, int] = defaultdict(int)
+    served: dict[str, int] = defaultdict(int)
+    no_show: dict[str, int] = defaultdict(int)
+    waits: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    for row in profile:
+        key = row.priority_kind if by == "priority" else row.channel
+        if key is None:
+            continue
+        visitors[key] += row.visitors
+        served[key] += row.served
+        no_show[key] += row.no_show
+        waits[key][0] += row.wait_seconds_sum
+        waits[key][1] += row.waits_counted
+    labels = PRIORITY_LABELS if by == "priority" else CHANNEL_LABELS
+    keys = [k for k in labels if by == "priority" or k in visitors]
+    keys += sorted(set(visitors) - set(labels))
+    return [
+        KindLine(key, labels.get(key, key), visitors[key], served[key], no_show[key],
+                 waits[key][0] / waits[key][1] / 60 if waits[key][1] else None)
+        for key in keys
+    ]
+
+
+def _skm_views(
+    sums: dict[tuple[str, str], skm.SkmSums], names: _Names, weight: skm.IkmWeight
+) -> tuple[skm.SkmResult, list[skm.SkmResult], list[skm.SkmResult]]:
+    """IKM overall, per tenant and per service (only groups that have respondents)."""
+    per_tenant: dict[str, skm.SkmSums] = defaultdict(lambda: skm.NO_ANSWERS)
+    for (tenant_id, _), group in sums.items():
+        per_tenant[tenant_id] += group
+    total = sum(sums.values(), skm.NO_ANSWERS)
+    tenants = [skm.skm_result(t, names.tenant(t)[0], per_tenant[t], weight)
+               for t in names.tenant_ids(set(per_tenant), None) if t in per_tenant]
+    services = [skm.skm_result(s, names.service(s), group, weight)
+                for (_, s), group in sorted(
+                    sums.items(), key=lambda item: (names.service_order.get(item[0][1], 1 << 30),
+                                                    item[0][1]))]
+    return skm.skm_result("total", "Seluruh layanan", total, weight), tenants, services

@@ -1,0 +1,231 @@
+"""The actors of a simulated day: kiosks issuing, staff calling and serving, tablets rating.
+
+Each actor is a real `HubClient`. Time is the hub's accelerated clock: the actors
+sleep `hub seconds / speed` of real time. The simulation keeps its own count of what
+happened (`Truth`) so the day's report can be checked against it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import random
+import time
+from collections import Counter as Tally
+from dataclasses import dataclass, field
+from typing import Any
+
+from hub.client import HubClient, HubRequestError
+from hub.config import MallConfig
+from hub.simulation.model import Arrival, service_seconds, survey_answers
+
+log = logging.getLogger(__name__)
+
+RECALL_AFTER_S = 45.0
+"""Hub seconds staff wait for a called visitor before recalling."""
+
+
+@dataclass
+class Truth:
+    """What the simulation itself saw happen, to check the report against."""
+
+    issued: int = 0
+    refused: Tally[str] = field(default_factory=Tally)
+    served: int = 0
+    no_show: int = 0
+    transferred: int = 0
+    cancelled: int = 0
+    surveys: list[list[int]] = field(default_factory=list)
+    waits_s: list[float] = field(default_factory=list)
+
+    @property
+    def mean_wait_minutes(self) -> float:
+        """Mean time from ticket to first call, in minutes."""
+        return sum(self.waits_s) / len(self.waits_s) / 60 if self.waits_s else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready summary."""
+        return {"issued": self.issued, "refused": dict(self.refused), "served": self.served,
+                "no_show": self.no_show, "transferred": self.transferred,
+                "surveys": len(self.surveys),
+                "mean_wait_minutes": round(self.mean_wait_minutes, 2)}
+
+
+class SimClock:
+    """Maps hub time to real time for an accelerated hub clock."""
+
+    def __init__(self, start: dt.datetime, speed: float) -> None:
+        self.start, self.speed = start, speed
+        self.origin = time.monotonic()
+
+    def now(self) -> dt.datetime:
+        """The hub's current time."""
+        return self.start + dt.timedelta(seconds=(time.monotonic() - self.origin) * self.speed)
+
+    async def until(self, moment: dt.datetime) -> None:
+        """Sleep until the hub's clock reaches `moment`."""
+        delay = (moment - self.now()).total_seconds() / self.speed
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def wait(self, hub_seconds: float) -> None:
+        """Sleep for `hub_seconds` of hub time."""
+        await asyncio.sleep(max(0.0, hub_seconds) / self.speed)
+
+
+class SimulatedDay:
+    """Kiosks, staff and survey tablets working through one planned day."""
+
+    def __init__(self, config: MallConfig, url: str, arrivals: list[Arrival], clock: SimClock,
+                 seed: int = 7, kiosk_devices: list[str] | None = None,
+                 staff_devices: list[str] | None = None) -> None:
+        self.config, self.url, self.arrivals, self.clock = config, url, arrivals, clock
+        self.kiosk_devices = kiosk_devices
+        self.staff_devices = staff_devices
+        self.rng = random.Random(seed)
+        self.truth = Truth()
+        self.by_ticket: dict[str, Arrival] = {}
+        self.issued_at: dict[str, dt.datetime] = {}
+        self.transferred: set[str] = set()
+        self.arrivals_done = False
+        self.clients: dict[str, HubClient] = {}
+        self.mid_day = asyncio.Event()
+
+    def _client(self, device_id: str, on_message: Any = None) -> HubClient:
+        device = self.config.device(device_id)
+        client = HubClient(self.url, device.id, device.token, on_message=on_message,
+                           backoff_initial=0.05, backoff_max=0.5)
+        self.clients[device_id] = client
+        return client
+
+    async def run(self) -> Truth:
+        """Run the whole day; return what happened."""
+        kiosks = [self._client(d.id) for d in self.config.devices if d.role == "kiosk"
+                  and (self.kiosk_devices is None or d.id in self.kiosk_devices)]
+        staff = [d for d in self.config.devices if d.role == "counter"
+                 and (self.staff_devices is None or d.id in self.staff_devices)]
+        wakeups = {d.counter: asyncio.Event() for d in staff if d.counter}
+        for device in staff:
+            assert device.counter is not None
+            wake = wakeups[device.counter]
+            self._client(device.id, on_message=lambda _m, w=wake: w.set())
+        for device in self.config.devices:
+            if device.role == "survey":
+                self._client(device.id)
+        tasks = [asyncio.create_task(c.run()) for c in self.clients.values()]
+        try:
+            await asyncio.gather(*(c.wait_online(10) for c in self.clients.values()))
+            workers = [asyncio.create_task(self._staff(d.id, d.counter or "", wakeups))
+                       for d in staff]
+            await self._kiosks(kiosks)
+            self.arrivals_done = True
+            for wake in wakeups.values():
+                wake.set()
+            await asyncio.gather(*workers)
+        finally:
+            for client in self.clients.values():
+                await client.close()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return self.truth
+
+    async def _kiosks(self, kiosks: list[HubClient]) -> None:
+        half = self.arrivals[len(self.arrivals) // 2].at if self.arrivals else None
+        for index, arrival in enumerate(self.arrivals):
+            await self.clock.until(arrival.at)
+            if half is not None and arrival.at >= half:
+                self.mid_day.set()
+            kiosk = kiosks[index % len(kiosks)]
+            try:
+                result = await kiosk.request("issue_ticket", service_id=arrival.service_id,
+                                             priority_kind=arrival.priority_kind)
+            except HubRequestError as error:
+                self.truth.refused[error.body.get("reason") or error.code] += 1
+                continue
+            issued = next(e for e in result["events"] if e["type"] == "ticket_issued")
+            self.by_ticket[issued["ticket_id"]] = arrival
+            self.issued_at[issued["ticket_id"]] = dt.datetime.fromisoformat(issued["at"])
+            self.truth.issued += 1
+        self.mid_day.set()
+
+    def _waiting_for(self, client: HubClient, counter_id: str) -> int:
+        services = client.view.get("services", {})
+        counter = client.view.get("counters", {}).get(counter_id, {})
+        mine = self.config.counter(counter_id).services
+        return sum(services.get(s, {}).get("waiting", 0) for s in mine) + counter.get(
+            "reserved", 0)
+
+    async def _staff(self, device_id: str, counter_id: str,
+                     wakeups: dict[str, asyncio.Event]) -> None:
+        client = self.clients[device_id]
+        wake = wakeups[counter_id]
+        await client.request("open_counter", staff=f"Petugas {counter_id}")
+        while True:
+            if self._waiting_for(client, counter_id) == 0:
+                if self.arrivals_done and self._nobody_waits():
+                    break
+                wake.clear()
+                with contextlib.suppress(TimeoutError):  # re-check the end of the day
+                    await asyncio.wait_for(wake.wait(), 1.0)
+                continue
+            try:
+                result = await client.request("call_next")
+            except HubRequestError as error:
+                if error.code != "queue_empty":
+                    log.warning("%s: %s", counter_id, error.message_en)
+                continue
+            called = result["events"][-1]
+            await self._serve(client, counter_id, called["ticket_id"],
+                              dt.datetime.fromisoformat(called["at"]))
+        await client.request("close_counter")
+
+    def _nobody_waits(self) -> bool:
+        any_client = next(c for c in self.clients.values() if "services" in c.view)
+        services = any_client.view.get("services", {})
+        counters = any_client.view.get("counters", {})
+        return (sum(s.get("waiting", 0) for s in services.values()) == 0
+                and sum(c.get("reserved", 0) for c in counters.values()) == 0)
+
+    async def _serve(self, client: HubClient, counter_id: str, ticket_id: str,
+                     called_at: dt.datetime) -> None:
+        arrival = self.by_ticket.get(ticket_id)
+        if ticket_id not in self.transferred:
+            self.truth.waits_s.append((called_at - self.issued_at[ticket_id]).total_seconds())
+        if arrival is not None and not arrival.shows_up:
+            for _ in range(self.config.queue.no_show_min_recalls):
+                await self.clock.wait(RECALL_AFTER_S)
+                await client.request("recall")
+            await self.clock.wait(RECALL_AFTER_S)
+            await client.request("mark_no_show")
+            self.truth.no_show += 1
+            return
+        service = self.config.service(self._current_service(client, counter_id))
+        await self.clock.wait(service_seconds(self.rng, service.service_minutes))
+        target = self._transfer_target(service.id)
+        if arrival is not None and arrival.transfer and ticket_id not in self.transferred \
+                and target is not None:
+            self.transferred.add(ticket_id)
+            self.truth.transferred += 1
+            await client.request("transfer", to_service_id=target)
+            return
+        await client.request("finish")
+        self.truth.served += 1
+        survey = self.clients.get(f"survey-{counter_id}")
+        if arrival is not None and arrival.answers_survey and survey is not None:
+            answers = survey_answers(self.rng)
+            try:
+                await survey.request("submit_survey", ticket_id=ticket_id, answers=answers)
+                self.truth.surveys.append(answers)
+            except HubRequestError as error:
+                log.warning("survey refused: %s", error.message_en)
+
+    def _current_service(self, client: HubClient, counter_id: str) -> str:
+        ticket = client.view.get("counters", {}).get(counter_id, {}).get("ticket") or {}
+        return str(ticket.get("service_id") or self.config.counter(counter_id).services[0])
+
+    def _transfer_target(self, service_id: str) -> str | None:
+        """Another service of the same tenant (the visitor needs a second step there)."""
+        tenant = self.config.service(service_id).tenant
+        others = [s.id for s in self.config.services_of(tenant) if s.id != service_id]
+        return others[0] if others else None

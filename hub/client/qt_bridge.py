@@ -90,13 +90,11 @@ class HubBridge(QObject):
                                                     "message_id": "Tidak terhubung ke server.",
                                                     "message_en": "Not connected to the hub."})
             return token
-        future = asyncio.run_coroutine_threadsafe(
-            self.client.request(kind, timeout, **fields), self._loop
-        )
-
-        def done(finished: Any) -> None:
+        async def run_and_report() -> None:
+            # Emitted from the worker thread, so Qt queues it: the GUI always has the
+            # token before the answer arrives, however fast the hub is.
             try:
-                self.requestFinished.emit(token, finished.result(), None)
+                result = await self.client.request(kind, timeout, **fields)
             except HubRequestError as error:
                 self.requestFinished.emit(token, None, error.body)
             except HubUnavailable as error:
@@ -110,8 +108,10 @@ class HubBridge(QObject):
                 self.requestFinished.emit(token, None, {
                     "code": "client_error", "message_id": "Terjadi kesalahan.",
                     "message_en": str(error)})
+            else:
+                self.requestFinished.emit(token, result, None)
 
-        future.add_done_callback(done)
+        asyncio.run_coroutine_threadsafe(run_and_report(), self._loop)
         return token
 
     def _state(self, state: ConnectionState) -> None:

@@ -1,0 +1,1 @@
+"""The counter terminal (staff at a loket): state, controller, window."""

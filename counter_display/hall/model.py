@@ -1,0 +1,136 @@
+"""What the hall display shows, computed from config and the hub's view (pure, no Qt).
+
+The display keeps no queue state of its own: after every message it rebuilds these
+from `bridge.view`, so a reconnect (new snapshot) can never leave a stale screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from counter_display import texts
+from hub.config import MallConfig
+
+CALL_EVENTS = ("ticket_called", "ticket_recalled")
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One counter on the screen."""
+
+    counter_id: str
+    name: str
+    tenant: str
+    state: str
+    """serving, open, paused, closed or unknown (no view yet)."""
+    text: str
+    """The ticket number, or —, Istirahat, Tutup."""
+
+    @property
+    def serving(self) -> bool:
+        """True when the text is a ticket number."""
+        return self.state == "serving"
+
+
+@dataclass(frozen=True)
+class RecentCall:
+    """A line of the recent-calls list."""
+
+    label: str
+    counter_id: str
+    counter_name: str
+    time: str
+
+
+@dataclass(frozen=True)
+class LiveCall:
+    """A call or recall that just happened (from an event, never from a snapshot)."""
+
+    label: str
+    counter_id: str
+    recall: bool
+
+
+def shown_counters(config: MallConfig, zone_id: str | None) -> list[str]:
+    """The counters a display of this zone shows, in configuration order."""
+    if zone_id is None:
+        return [c.id for c in config.counters]
+    tenants = set(config.zone(zone_id).tenants)
+    return [c.id for c in config.counters if c.tenant in tenants]
+
+
+def tiles(config: MallConfig, counter_ids: list[str], view: dict[str, Any]) -> list[Tile]:
+    """One tile per counter, saying what it serves now."""
+    desks = view.get("counters", {})
+    result = []
+    for counter_id in counter_ids:
+        counter = config.counter(counter_id)
+        tenant = config.tenant(counter.tenant).short_name
+        desk = desks.get(counter_id)
+        if desk is None:
+            result.append(Tile(counter_id, counter.name, tenant, "unknown", "—"))
+            continue
+        status = desk.get("status", "unknown")
+        ticket = desk.get("ticket")
+        if ticket is not None:
+            result.append(Tile(counter_id, counter.name, tenant, "serving", ticket["label"]))
+        elif status == "paused":
+            result.append(Tile(counter_id, counter.name, tenant, "paused", "Istirahat"))
+        elif status == "closed":
+            result.append(Tile(counter_id, counter.name, tenant, "closed", "Tutup"))
+        else:
+            result.append(Tile(counter_id, counter.name, tenant, str(status), "—"))
+    return result
+
+
+def recent_calls(config: MallConfig, view: dict[str, Any], timezone: str,
+                 limit: int = 12) -> list[RecentCall]:
+    """The newest calls first, each ticket once, with counter names and times ("09.05")."""
+    zone = ZoneInfo(timezone)
+    result: list[RecentCall] = []
+    seen: set[str] = set()
+    for call in view.get("recent_calls", []):
+        label = call.get("label", "?")
+        if label in seen:
+            continue  # a recall puts the ticket on top again; show it once
+        seen.add(label)
+        if len(result) >= limit:
+            break
+        counter_id = call.get("counter_id", "")
+        try:
+            name = config.counter(counter_id).name
+        except KeyError:
+            name = counter_id
+        moment = texts.parse_time(call.get("called_at"))
+        time = texts.clock_face(moment.astimezone(zone)) if moment else ""
+        result.append(RecentCall(label, counter_id, name, time))
+    return result
+
+
+def live_call(message: dict[str, Any], counter_ids: set[str] | list[str]) -> LiveCall | None:
+    """Return the call an event announces, if it is a call/recall at a counter shown here."""
+    if message.get("type") != "event":
+        return None
+    event = message.get("event", {})
+    if event.get("type") not in CALL_EVENTS or event.get("counter_id") not in counter_ids:
+        return None
+    label = str(event.get("ticket_id", "")).split("/")[-1]
+    return LiveCall(label, event["counter_id"], event["type"] == "ticket_recalled")
+
+
+def running_text(config: MallConfig, view: dict[str, Any]) -> str:
+    """The ticker text: the supervisor's text of today if the hub sent one, else the config's."""
+    override = (view.get("settings") or {}).get("running_text")
+    if isinstance(override, dict) and override.get("id"):
+        text_id, text_en = str(override["id"]), override.get("en")
+    else:
+        text_id, text_en = config.mpp.running_text.id, config.mpp.running_text.en
+    return text_id + (f"     •     {text_en}" if text_en else "")
+
+
+def local_now(now: dt.datetime, timezone: str) -> dt.datetime:
+    """The mall's local time (for the header clock)."""
+    return now.astimezone(ZoneInfo(timezone))

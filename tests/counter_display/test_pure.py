@@ -1,0 +1,139 @@
+"""The pure parts: wording, which buttons make sense, what the hall shows, the geometry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from counter_display import texts
+from counter_display.counter.state import Situation, allowed_actions, situation_from_view
+from counter_display.hall import model
+from hub.config import MallConfig
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+def test_indonesian_dates_and_clock_faces() -> None:
+    assert texts.long_date(dt.date(2026, 11, 23)) == "Senin, 23 November 2026"
+    assert texts.long_date(dt.date(2026, 8, 17)) == "Senin, 17 Agustus 2026"
+    assert texts.long_date(dt.date(2027, 1, 1)) == "Jumat, 1 Januari 2027"
+    moment = dt.datetime(2026, 11, 23, 9, 5, 7, tzinfo=JAKARTA)
+    assert texts.clock_face(moment) == "09.05"
+    assert texts.clock_face(moment, seconds=True) == "09.05.07"
+    assert texts.zone_name(moment) == "WIB"
+    assert texts.zone_name(moment.astimezone(ZoneInfo("Asia/Makassar"))) == "WITA"
+    assert texts.zone_name(moment.astimezone(ZoneInfo("Asia/Jayapura"))) == "WIT"
+    assert texts.zone_name(moment.astimezone(ZoneInfo("Europe/Amsterdam"))) == ""
+
+
+@pytest.mark.parametrize(("status", "reason", "expected"), [
+    ("open", None, "Buka"),
+    ("serving", None, "Buka"),
+    ("paused", "sholat", "Istirahat: sholat"),
+    ("paused", "istirahat", "Istirahat"),
+    ("paused", "rapat", "Istirahat: rapat"),
+    ("paused", "pelatihan_staf", "Istirahat: pelatihan staf"),
+    ("closed", None, "Tutup"),
+])
+def test_counter_status_words(status: str, reason: str | None, expected: str) -> None:
+    assert texts.counter_status(status, reason)[0] == expected
+
+
+def test_minutes_are_whole_and_never_negative() -> None:
+    start = dt.datetime(2026, 11, 23, 9, 0, tzinfo=JAKARTA)
+    assert texts.minutes_between(start, start + dt.timedelta(seconds=59)) == 0
+    assert texts.minutes_between(start, start + dt.timedelta(minutes=12, seconds=30)) == 12
+    assert texts.minutes_between(start, start - dt.timedelta(minutes=5)) == 0
+    assert texts.minutes_text(0) == ("< 1 menit", "< 1 min")
+    assert texts.minutes_text(7) == ("7 menit", "7 min")
+
+
+def _actions(situation: Situation, online: bool = True, busy: bool = False,
+             recalls: int = 1) -> set[str]:
+    actions = allowed_actions(situation, online=online, busy=busy, no_show_min_recalls=recalls)
+    return {name for name, allowed in vars(actions).items() if allowed}
+
+
+def test_buttons_that_make_sense_in_each_state() -> None:
+    ticket = {"label": "A-001", "recall_count": 0}
+    waiting = {"ktp": 2, "kk": 0}
+    assert _actions(Situation("c1")) == set()  # no view yet
+    assert _actions(Situation("c1", "closed", waiting=waiting)) == {"open"}
+    assert _actions(Situation("c1", "open", waiting={"ktp": 0})) == {
+        "call_ticket", "pause", "close"}
+    assert _actions(Situation("c1", "open", reserved=1)) == {
+        "call_next", "call_ticket", "pause", "close"}
+    assert _actions(Situation("c1", "open", waiting=waiting, parked=("A-003",))) == {
+        "call_next", "call_ticket", "pause", "close", "resume_parked"}
+    serving = Situation("c1", "serving", ticket=ticket, waiting=waiting)
+    assert _actions(serving) == {"recall", "park", "transfer", "finish"}
+    assert _actions(serving, recalls=0) == {"recall", "park", "transfer", "finish", "no_show"}
+    recalled = Situation("c1", "serving", ticket={**ticket, "recall_count": 1})
+    assert "no_show" in _actions(recalled, recalls=1)
+    assert "no_show" not in _actions(recalled, recalls=2)
+    assert _actions(Situation("c1", "paused", waiting=waiting)) == {"resume", "close"}
+    assert _actions(serving, online=False) == set()
+    assert _actions(serving, busy=True) == set()
+
+
+def test_situation_reads_the_counter_and_its_services_from_the_view(mall: MallConfig) -> None:
+    view = {
+        "services": {"ktp": {"waiting": 3}, "kk": {"waiting": 1}, "npwp": {"waiting": 9}},
+        "counters": {"c1": {"status": "open", "ticket": None, "staff": "Rina",
+                            "served_today": 4, "parked": ["A-002"], "reserved": 2}},
+    }
+    situation = situation_from_view(view, mall, "c1")
+    assert situation.waiting == {"ktp": 3, "kk": 1}  # only what c1 serves
+    assert situation.waiting_total == 6  # plus the two sent to c1
+    assert (situation.staff, situation.served_today, situation.parked) == ("Rina", 4, ("A-002",))
+    assert situation_from_view({}, mall, "c1").status is None
+
+
+def test_tiles_say_number_or_state(mall: MallConfig) -> None:
+    view = {"counters": {
+        "c1": {"status": "serving", "ticket": {"label": "A-007"}},
+        "c2": {"status": "paused", "ticket": None},
+        "c3": {"status": "closed", "ticket": None},
+        "c4": {"status": "open", "ticket": None},
+    }}
+    shown = model.shown_counters(mall, None)
+    assert [(t.name, t.text, t.state) for t in model.tiles(mall, shown, view)] == [
+        ("Loket 1", "A-007", "serving"), ("Loket 2", "Istirahat", "paused"),
+        ("Loket 3", "Tutup", "closed"), ("Loket 4", "—", "open")]
+    assert model.shown_counters(mall, "z1") == ["c1", "c2"]
+    assert [t.state for t in model.tiles(mall, ["c1"], {})] == ["unknown"]
+
+
+def test_recent_calls_are_newest_first_once_each_in_local_time(mall: MallConfig) -> None:
+    view = {"recent_calls": [
+        {"label": "A-002", "counter_id": "c2", "called_at": "2026-11-23T02:10:00+00:00"},
+        {"label": "A-001", "counter_id": "c1", "called_at": "2026-11-23T02:05:00+00:00"},
+        {"label": "A-002", "counter_id": "c2", "called_at": "2026-11-23T02:01:00+00:00"},
+    ]}
+    calls = model.recent_calls(mall, view, "Asia/Jakarta")
+    assert [(c.label, c.counter_name, c.time) for c in calls] == [
+        ("A-002", "Loket 2", "09.10"), ("A-001", "Loket 1", "09.05")]
+    assert len(model.recent_calls(mall, view, "Asia/Jakarta", limit=1)) == 1
+
+
+def test_only_live_calls_at_shown_counters_are_highlighted() -> None:
+    def event(kind: str, counter: str) -> dict[str, object]:
+        return {"type": "event", "event": {"type": kind, "counter_id": counter,
+                                           "ticket_id": "2026-11-23/A-012"}}
+
+    assert model.live_call(event("ticket_called", "c1"), ["c1"]) == model.LiveCall(
+        "A-012", "c1", False)
+    assert model.live_call(event("ticket_recalled", "c1"), ["c1"]) == model.LiveCall(
+        "A-012", "c1", True)
+    assert model.live_call(event("ticket_called", "c3"), ["c1"]) is None
+    assert model.live_call(event("ticket_finished", "c1"), ["c1"]) is None
+    assert model.live_call({"type": "snapshot", "snapshot": {}}, ["c1"]) is None
+
+
+def test_running_text_from_the_config_or_the_supervisor_of_today(mall: MallConfig) -> None:
+    assert model.running_text(mall, {}) == "Selamat datang di MPP Uji.     •     Welcome."
+    today = {"settings": {"running_text": {"id": "Layanan KTP tutup pukul 14.00", "en": None}}}
+    assert model.running_text(mall, today) == "Layanan KTP tutup pukul 14.00"
+    assert model.running_text(mall, {"settings": {"running_text": None}}).startswith("Selamat")

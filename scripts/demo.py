@@ -84,7 +84,13 @@ def run_windows(config_path: Path, out: Path, background: bool) -> int:
                                       args=(config, hub, stop), daemon=True)
             thread.start()
         log.info("running; press Ctrl-C to stop everything")
-        while not stop.is_set() and all(child.poll() is None for child in children):
+        reported: set[int] = set()
+        while not stop.is_set() and any(child.poll() is None for child in children):
+            for index, child in enumerate(children):
+                if child.poll() is not None and index not in reported:
+                    reported.add(index)
+                    log.warning("%s ended (exit %s); the others keep running",
+                                " ".join(apps[index][2:4]), child.returncode)
             stop.wait(0.5)
     finally:
         for child in children:

@@ -268,3 +268,11 @@ def test_a_kiosk_paused_by_the_supervisor_offers_no_tickets(qtbot: Any, kiosk: K
         assert kiosk.flow.can_issue
     finally:
         boss.stop()
+
+
+def test_an_idle_kiosk_goes_back_to_welcome(qtbot: Any, kiosk: Kiosk) -> None:
+    kiosk.window.idle.setInterval(50)
+    walk_to_ktp(qtbot, kiosk)
+    assert kiosk.window.screen_name == "detail"
+    qtbot.waitUntil(lambda: kiosk.window.screen_name == "welcome", timeout=5000)
+    assert "Sentuh" in texts(kiosk)

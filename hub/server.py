@@ -32,6 +32,7 @@ from hub.engine import QueueEngine
 from hub.engine import events as ev
 from hub.eventlog import LoggedEvent, RequestKey
 from hub.messages import describe, describe_queue_error
+from hub.status_page import PATH_PREFIX, ticket_page
 from hub.views import counter_view, service_view, snapshot, touched, zone_counters
 
 log = logging.getLogger(__name__)
@@ -187,6 +188,12 @@ class HubServer:
             return None
         if request.path == "/health":
             return self._json_response(http.HTTPStatus.OK, self.health_report())
+        if request.path.startswith(PATH_PREFIX):
+            status, page = ticket_page(self.core.engine, request.path, self.core.clock())
+            data = page.encode()
+            headers = Headers([("Content-Type", "text/html; charset=utf-8"),
+                               ("Content-Length", str(len(data))), ("Connection", "close")])
+            return Response(status, http.HTTPStatus(status).phrase, headers, data)
         return self._json_response(http.HTTPStatus.NOT_FOUND, {"error": "not found"})
 
     @staticmethod

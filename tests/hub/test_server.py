@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -319,5 +320,33 @@ def test_day_rollover_is_pushed_by_the_tick(tmp_path: Path) -> None:
                 assert started["event"]["type"] == "business_day_started"
                 answer = await kiosk.request("issue_ticket", service_id="ktp")
                 assert answer["type"] == "error" and answer["reason"] == "not_open_yet"
+
+    run(scenario())
+
+
+def test_the_ticket_qr_opens_a_status_page(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+            async with device(url, "kiosk-1") as kiosk, device(url, "counter-c1") as counter:
+                await kiosk.request("issue_ticket", service_id="ktp")
+                await kiosk.request("issue_ticket", service_id="ktp")
+                base = url.replace("ws://", "http://") + "/tiket/2026-11-23/"
+
+                def fetch(label: str) -> tuple[int, str]:
+                    try:
+                        with urllib.request.urlopen(base + label, timeout=5) as answer:
+                            return answer.status, answer.read().decode()
+                    except urllib.error.HTTPError as error:
+                        return error.code, error.read().decode()
+
+                status, page = await asyncio.to_thread(fetch, "A-002")
+                assert status == 200 and "A-002" in page and "Menunggu dipanggil" in page
+                assert "<th>Orang di depan Anda / Ahead of you</th><td>1</td>" in page
+                await counter.request("open_counter")
+                await counter.request("call_next")
+                status, page = await asyncio.to_thread(fetch, "A-001")
+                assert "Silakan menuju Loket 1" in page
+                status, _ = await asyncio.to_thread(fetch, "Z-999")
+                assert status == 404
 
     run(scenario())

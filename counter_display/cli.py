@@ -16,10 +16,12 @@ from pathlib import Path
 from counter_display.counter.app import COUNTER_APP
 from counter_display.hall.app import HALL_APP
 from counter_display.launch import App, StartupError, prepare
+from counter_display.supervisor.app import SUPERVISOR_APP
+from counter_display.survey.app import SURVEY_APP
 
 log = logging.getLogger("counter_display")
 
-APPS: list[App] = [COUNTER_APP, HALL_APP]
+APPS: list[App] = [COUNTER_APP, HALL_APP, SURVEY_APP, SUPERVISOR_APP]
 
 
 def _common_arguments(parser: argparse.ArgumentParser, role: str) -> None:

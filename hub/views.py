@@ -24,6 +24,10 @@ def service_view(engine: QueueEngine, service_id: str, at: dt.datetime) -> dict[
     """A service as kiosks show it: open or not (and why), waiting, estimated wait."""
     state = engine.availability(service_id, at)
     ahead, minutes = engine.estimate_wait(service_id, at)
+    queue = engine.queues[service_id]
+    oldest = min((engine.tickets[t].issued_at for line in (queue.transferred, queue.priority,
+                                                           queue.normal) for t in line),
+                 default=None)
     return {
         "open": state.open,
         "reason": state.reason,
@@ -32,6 +36,7 @@ def service_view(engine: QueueEngine, service_id: str, at: dt.datetime) -> dict[
         "waiting": ahead,
         "estimated_wait_minutes": minutes,
         "issued_today": engine.queues[service_id].issued_today,
+        "oldest_waiting_issued_at": oldest.isoformat() if oldest else None,
     }
 
 

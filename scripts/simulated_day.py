@@ -45,7 +45,8 @@ def run_simulation(config_path: Path, out: Path, visitors: int, speed: float, se
     try:
         hub_now = dt.datetime.fromisoformat(hub.health()["hub_time"])
         simulation = SimulatedDay(config, hub.url, arrivals, SimClock(hub_now, speed), seed)
-        truth = _run_with_screens(config, config_path, hub.url, simulation, out / "screens")
+        truth = _run_with_screens(config, config_path, hub.url, simulation, out / "screens",
+                                  out / "hub.db")
     finally:
         hub.stop()
     tickets = print_some_tickets(config, out / "hub.db", out / "tickets", count=4)
@@ -58,7 +59,7 @@ def run_simulation(config_path: Path, out: Path, visitors: int, speed: float, se
 
 
 def _run_with_screens(config: MallConfig, config_path: Path, url: str,
-                      simulation: SimulatedDay, folder: Path) -> Truth:
+                      simulation: SimulatedDay, folder: Path, db_path: Path) -> Truth:
     """Run the day in a thread; Qt screens follow it and are grabbed when half the day is done."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -82,7 +83,7 @@ def _run_with_screens(config: MallConfig, config_path: Path, url: str,
         finally:
             mid_day.set()
 
-    screens = open_screens(config, config_path, url)
+    screens = open_screens(config, config_path, url, db_path)
     worker = threading.Thread(target=work, name="simulated-day")
     worker.start()
     state = {"shot": False}
@@ -109,7 +110,8 @@ def _run_with_screens(config: MallConfig, config_path: Path, url: str,
     return result["truth"]  # type: ignore[no-any-return]
 
 
-def open_screens(config: MallConfig, config_path: Path, url: str) -> dict[str, Any]:
+def open_screens(config: MallConfig, config_path: Path, url: str,
+                 db_path: Path | None = None) -> dict[str, Any]:
     """The four screens a person would look at, each with its own hub connection."""
     from counter_display.counter.controller import CounterController
     from counter_display.counter.window import CounterWindow
@@ -142,10 +144,10 @@ def open_screens(config: MallConfig, config_path: Path, url: str) -> dict[str, A
     screens.update(kiosk=kiosk, counter=counter, hall=hall, printing=printing)
     screens["bridges"] += [kiosk_bridge, counter_bridge, hall_bridge]
     try:
-        from counter_display.supervisor.window import open_dashboard  # type: ignore[import-not-found]
+        from counter_display.supervisor.window import open_dashboard
 
         supervisor_bridge = bridge("supervisor")
-        screens["dashboard"] = open_dashboard(config, supervisor_bridge)
+        screens["dashboard"] = open_dashboard(config, supervisor_bridge, db_path=db_path)
         screens["bridges"].append(supervisor_bridge)
     except ImportError:
         log.warning("no supervisor dashboard in this version: not photographed")

@@ -86,11 +86,11 @@ def test_hub_url_comes_from_the_config_unless_given() -> None:
 
 def test_a_new_subcommand_only_needs_an_app_entry(capsys: Any) -> None:
     ran: list[str] = []
-    survey = App("survey", "kiosk", "satisfaction survey", "SKM survey kiosk.",
-                 lambda parser: parser.add_argument("--lang", default="id"),
-                 lambda launch: ran.append(launch.device.id) or 0)
-    parser = cli.build_parser([*cli.APPS, survey])
-    args = parser.parse_args(["survey", "--config", str(EXAMPLE), "--device", "kiosk-1"])
+    example = App("example", "kiosk", "an example app", "An app added for this test.",
+                  lambda parser: parser.add_argument("--lang", default="id"),
+                  lambda launch: ran.append(launch.device.id) or 0)
+    parser = cli.build_parser([*cli.APPS, example])
+    args = parser.parse_args(["example", "--config", str(EXAMPLE), "--device", "kiosk-1"])
     launch = prepare(args, args.app.role)
     assert args.app.run(launch) == 0 and ran == ["kiosk-1"]
     assert launch.args.lang == "id"

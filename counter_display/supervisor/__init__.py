@@ -1,0 +1,1 @@
+"""The supervisor dashboard: live queues, counters, devices; today's settings; reports."""

@@ -1,0 +1,196 @@
+"""The dashboard's link to the hub: today's settings changed through requests only.
+
+The window renders rows from `model` over `bridge.view` and calls the methods here;
+each sends one supervisor request (logged as an event by the hub) and the outcome
+comes back as `succeeded` or `refused`. Several requests may be in flight at once
+(a supervisor closes a service, then pauses a kiosk); each is matched by its token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from counter_display import texts
+from counter_display.supervisor import model
+from hub.client.qt_bridge import HubBridge
+from hub.config import MallConfig
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+OFFSET_WINDOW = dt.timedelta(seconds=30)
+
+
+def system_clock() -> dt.datetime:
+    """The wall clock, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+class SupervisorController(QObject):
+    """Reads the supervisor view and sends the four supervisor requests."""
+
+    changed = Signal()
+    """The view or the connection changed: re-render."""
+    surveyed = Signal()
+    """A survey was submitted somewhere (the IKM figure may have changed)."""
+    refused = Signal(str, object)
+    """(kind, error body) — the hub refused a request."""
+    succeeded = Signal(str)
+    """A request was carried out (its kind)."""
+
+    def __init__(self, bridge: HubBridge, config: MallConfig, clock: Clock = system_clock,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.config = config
+        self.clock = clock
+        self.offset = dt.timedelta(0)
+        """How far the hub's clock is ahead of ours (see now())."""
+        self._samples: deque[tuple[dt.datetime, dt.timedelta]] = deque()
+        self.link_status = bridge.client.state.status
+        self.pending: dict[str, str] = {}
+        """token → kind of every unanswered request."""
+        self.last_error: dict[str, Any] | None = None
+        self._sending = False
+        self._early: list[tuple[str, Any, Any]] = []
+        bridge.messageReceived.connect(self._on_message)
+        bridge.stateChanged.connect(self._on_state)
+        bridge.requestFinished.connect(self._on_finished)
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def online(self) -> bool:
+        """True while the hub link is up."""
+        return self.link_status == "online"
+
+    def now(self) -> dt.datetime:
+        """The hub's time: waits are measured against it, not against this PC's clock.
+
+        A supervisor PC whose clock is a few minutes off (no NTP on the LAN) would
+        otherwise show every wait wrong. Each event carries the hub's time; a late
+        delivery can only make a sample smaller, so the largest of the last
+        OFFSET_WINDOW's samples is taken.
+        """
+        return self.clock() + self.offset
+
+    @property
+    def view(self) -> dict[str, Any]:
+        """The supervisor view as the hub last described it."""
+        return self.bridge.view
+
+    def services(self) -> list[model.ServiceRow]:
+        """Service rows for now."""
+        return model.service_rows(self.config, self.view, self.now())
+
+    def counters(self) -> list[model.CounterRow]:
+        """Counter rows for now."""
+        return model.counter_rows(self.config, self.view, self.now())
+
+    def devices(self) -> list[model.DeviceRow]:
+        """Device rows, faults first; quiet counter terminals as one summary row."""
+        return model.device_rows(self.config, self.view, group_terminals=True)
+
+    def totals(self) -> model.Totals:
+        """Header figures."""
+        return model.totals(self.config, self.view)
+
+    def counter_services(self, counter_id: str) -> list[str]:
+        """The services a counter calls from today (changed today or as configured)."""
+        changed = self.view.get("settings", {}).get("counter_services", {})
+        return list(changed.get(counter_id, self.config.counter(counter_id).services))
+
+    def decisions(self) -> list[str]:
+        """Today's supervisor settings, one line each."""
+        return model.todays_decisions(self.config, self.view)
+
+    def running_text(self) -> tuple[str, str | None, bool]:
+        """The hall displays' running text now."""
+        return model.running_text(self.config, self.view)
+
+    # ----------------------------------------------------------------- requests
+
+    def close_service(self, service_id: str, reason: str) -> str:
+        """Stop tickets for a service for the rest of today."""
+        return self._send("set_service_closed", service_id=service_id, closed=True,
+                          reason=" ".join(reason.split())[:200])
+
+    def reopen_service(self, service_id: str) -> str:
+        """Issue tickets for a service the supervisor closed today again."""
+        return self._send("set_service_closed", service_id=service_id, closed=False)
+
+    def set_counter_services(self, counter_id: str, services: list[str]) -> str:
+        """Change which services a counter calls from today, in order of preference."""
+        return self._send("set_counter_services", counter_id=counter_id, services=services)
+
+    def set_kiosk_paused(self, device_id: str, paused: bool) -> str:
+        """Pause a kiosk (it stops offering tickets) or let it offer them again."""
+        return self._send("set_device_paused", device_id=device_id, paused=paused)
+
+    def set_running_text(self, text_id: str, text_en: str | None) -> str:
+        """Replace the hall displays' running text for today."""
+        english = (text_en or "").strip() or None
+        return self._send("set_running_text", text_id=text_id.strip(), text_en=english)
+
+    def dismiss_error(self) -> None:
+        """Forget the last refusal (its message was closed)."""
+        self.last_error = None
+
+    # ------------------------------------------------------------------ private
+
+    def _send(self, kind: str, **fields: Any) -> str:
+        self._sending = True
+        try:
+            token = self.bridge.request(kind, **fields)
+        finally:
+            self._sending = False
+        self.pending[token] = kind
+        log.info("%s %s", kind, fields)
+        early, self._early = self._early, []
+        for answer in early:
+            self._on_finished(*answer)  # a stopped bridge answers inside request()
+        self.changed.emit()
+        return token
+
+    def _on_finished(self, token: str, result: Any, error: Any) -> None:
+        if self._sending:
+            self._early.append((token, result, error))
+            return
+        kind = self.pending.pop(token, None)
+        if kind is None:
+            return  # not ours
+        if error is not None:
+            self.last_error = dict(error)
+            log.warning("%s refused: %s (%s)", kind, error.get("code"), error.get("message_en"))
+            self.refused.emit(kind, self.last_error)
+        else:
+            self.last_error = None
+            self.succeeded.emit(kind)
+        self.changed.emit()
+
+    def _on_message(self, message: Any) -> None:
+        if isinstance(message, dict) and message.get("type") == "event":
+            event = message.get("event", {})
+            at = texts.parse_time(event.get("at"))
+            if at is not None and at.tzinfo is not None:
+                self._sample_offset(at)
+            if event.get("type") == "survey_submitted":
+                self.surveyed.emit()
+        self.changed.emit()
+
+    def _sample_offset(self, hub_time: dt.datetime) -> None:
+        local = self.clock()
+        self._samples.append((local, hub_time - local))
+        while self._samples and local - self._samples[0][0] > OFFSET_WINDOW:
+            self._samples.popleft()
+        self.offset = max(offset for _at, offset in self._samples)
+
+    def _on_state(self, status: str, _detail: str) -> None:
+        self.link_status = status
+        self.changed.emit()

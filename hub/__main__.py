@@ -85,6 +85,21 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    """Write a visitor and IKM report for a period (see docs/reports.md)."""
+    from hub.reports.cli import report_command
+
+    return report_command(args.db, args.config, args.period, args.format, args.out,
+                          args.tenant, args.ikm_weight)
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    """Check the event log's hash chain; exit 0 if intact, 1 at the first break."""
+    from hub.verify import verify_command
+
+    return verify_command(args.db, args.expect, args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Describe every subcommand and option (shown by --help)."""
     parser = argparse.ArgumentParser(
@@ -123,6 +138,41 @@ def build_parser() -> argparse.ArgumentParser:
                        help="demo/simulation only: with --clock-start, how many times faster "
                        "than real time the hub's clock runs (default 1)")
     serve.set_defaults(handler=_cmd_serve)
+
+    report = commands.add_parser(
+        "report", help="write a visitor and IKM report (CSV, XLSX or PDF)",
+        description="Report a year, month or day from the event log (read-only): visitors "
+        "per month/day/hour, tenant, service and category; outcomes; waiting and service "
+        "times; busiest hours; priority; channels; SKM/IKM. Prints the event-log chain "
+        "head the numbers come from. See docs/reports.md.",
+    )
+    report.add_argument("--db", required=True, type=Path, help="the hub's SQLite event log")
+    report.add_argument("--config", required=True, type=Path,
+                        help="configuration file (names, wait targets, MPP name)")
+    report.add_argument("--period", required=True,
+                        help="2026 (year), 2026-11 (month) or 2026-11-22 (business day)")
+    report.add_argument("--tenant", help="only this tenant (its id in the config)")
+    report.add_argument("--format", required=True, choices=("csv", "xlsx", "pdf"),
+                        help="csv: a ZIP of one CSV per view; xlsx: one sheet per view with "
+                        "charts; pdf: A4 document")
+    report.add_argument("--out", required=True, type=Path, help="file to write")
+    report.add_argument("--ikm-weight", choices=("exact", "0.11"), default="exact",
+                        help="IKM element weight: exact = 1/9 (default) or the regulation's "
+                        "0.11 (PermenPANRB 14/2017); the report states which")
+    report.set_defaults(handler=_cmd_report)
+
+    verify = commands.add_parser(
+        "verify", help="check that the event log is intact (hash chain)",
+        description="Walk the event log recomputing its SHA-256 hash chain. Exit 0 if "
+        "intact (prints the count and the head), 1 at the first break (prints the seq and "
+        "why: row missing, content edited, hash edited), 2 if the log cannot be read.",
+    )
+    verify.add_argument("--db", required=True, type=Path, help="the hub's SQLite event log")
+    verify.add_argument("--expect", metavar="SEQ:HASH",
+                        help="a head printed on an earlier report; fails if it is not in the "
+                        "log any more (catches a truncated or rewritten tail)")
+    verify.add_argument("--json", action="store_true", help="print the result as JSON")
+    verify.set_defaults(handler=_cmd_verify)
     return parser
 
 

@@ -13,19 +13,20 @@ tenant it was issued for; "transferred" means moved at least once.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from hub.eventlog import GENESIS_HASH
-from hub.reports.period import Period, period_filter
+from hub.reports.period import Period, index_only_filter, period_filter, visits_source
 
-_COUNTS = (
-    "count(*), sum(outcome = 'cancelled'), sum(outcome = 'served'), "
-    "sum(outcome = 'no_show'), sum(outcome = 'expired'), "
+_EXCEPTIONS = (
+    "sum(outcome = 'cancelled'), sum(outcome = 'no_show'), sum(outcome = 'expired'), "
+    "sum(outcome NOT IN ('served', 'cancelled', 'no_show', 'expired')), "
     "sum(transfer_count > 0 AND outcome != 'cancelled')"
 )
-"""The outcome columns every count query selects, in OutcomeCounts field order."""
+"""Counts of everything but plain service; 'served' is what remains of the issued.
+Any outcome that is not final (waiting, called, parked, or one added later) is in progress."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +66,87 @@ class OutcomeCounts:
         )
 
 
-def _counts(values: tuple[int | None, ...]) -> OutcomeCounts:
-    return OutcomeCounts(*(int(value or 0) for value in values))
+def _unordered(keys: str) -> str:
+    """Turn 'a, b' into '+a, +b': group without letting SQLite pick an index for the order.
+
+    With statistics (ANALYZE) SQLite may walk a whole index just to get the groups in
+    order, looking up every row of the table — slower than filtering by the period and
+    sorting the few groups.
+    """
+    return ", ".join(f"+{key.strip()}" for key in keys.split(","))
+
+
+Key = tuple[int | str, ...]
+
+
+def _outcome_counts(
+    connection: sqlite3.Connection, keys: str, period: Period, tenant_id: str | None,
+    issued_from_index: bool, issued: dict[Key, int] | None = None,
+) -> dict[Key, OutcomeCounts]:
+    """Count outcomes per group of `keys` (comma-separated columns) in two cheap passes.
+
+    Nine visits in ten end served, so rather than test every row for every outcome,
+    one pass counts the tickets issued (from an index when `issued_from_index`, or the
+    caller's own count) and a second one looks only at the rows not simply served.
+    """
+    width = keys.count(",") + 1
+    unordered = _unordered(keys)
+    if issued is None:
+        in_index_order = issued_from_index and period.kind == "year" and tenant_id is None
+        filters = index_only_filter if issued_from_index else period_filter
+        where, params = filters(period, tenant_id)
+        source = "visits" if issued_from_index else visits_source(period, tenant_id)
+        issued = {
+            tuple(row[:width]): int(row[width])
+            for row in connection.execute(
+                f"SELECT {keys}, count(*) FROM {source} WHERE {where} "
+                f"GROUP BY {keys if in_index_order else unordered}",
+                params,
+            )
+        }
+    where, params = period_filter(period, tenant_id)
+    others: dict[Key, tuple[int, ...]] = {
+        tuple(row[:width]): tuple(int(value) for value in row[width:])
+        for row in connection.execute(
+            f"SELECT {keys}, {_EXCEPTIONS} FROM {visits_source(period, tenant_id)} "
+            f"WHERE {where} AND (outcome != 'served' OR transfer_count > 0) "
+            f"GROUP BY {unordered}",
+            params,
+        )
+    }
+    counts = {}
+    for key, tickets in issued.items():
+        cancelled, no_show, expired, in_progress, transferred = others.get(key, (0,) * 5)
+        served = tickets - cancelled - no_show - expired - in_progress
+        counts[key] = OutcomeCounts(tickets, cancelled, served, no_show, expired, transferred)
+    return counts
+
+
+def _year_service_issued(connection: sqlite3.Connection, period: Period) -> dict[Key, int] | None:
+    """Count a year's tickets per (service, tenant, category) from the day × service index.
+
+    The (business_day, service_id) index answers "tickets per service" without reading
+    the table or sorting; a quick de-duplicating scan tells each service's tenant and
+    category. Returns None (count the slow way) if a service changed tenant or category
+    during the year, since the index alone cannot split its tickets then.
+    """
+    where, params = period_filter(period)
+    owners: dict[str, tuple[str, str]] = {}
+    for service_id, tenant_id, category in connection.execute(
+        f"SELECT DISTINCT service_id, tenant_id, category FROM visits NOT INDEXED WHERE {where}",
+        params,
+    ):
+        if owners.setdefault(service_id, (tenant_id, category)) != (tenant_id, category):
+            return None
+    issued: dict[Key, int] = {}
+    for service_id, count in connection.execute(
+        "SELECT service_id, count(*) FROM visits WHERE business_day BETWEEN ? AND ? "
+        "GROUP BY business_day, service_id",
+        [f"{period.value}-01-01", f"{period.value}-12-31"],
+    ):
+        key = (service_id, *owners[service_id])
+        issued[key] = issued.get(key, 0) + int(count)
+    return issued
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +169,18 @@ class ServiceCount:
 
 
 @dataclass(frozen=True, slots=True)
-class ProfileCount:
-    """Visitors (not cancelled) issued on one weekday and hour, by channel and priority kind."""
+class HourCount:
+    """Visitors (not cancelled) issued in one hour of one ISO weekday (1 = Monday)."""
 
     weekday: int
     hour: int
+    visitors: int
+
+
+@dataclass(frozen=True, slots=True)
+class KindCount:
+    """Visitors of one channel and priority kind (None = no priority), with their waits."""
+
     channel: str
     priority_kind: str | None
     visitors: int
@@ -133,46 +220,73 @@ def bucket_tenant_counts(
     connection: sqlite3.Connection, period: Period, tenant_id: str | None = None
 ) -> list[BucketTenantCount]:
     """Count outcomes per bucket and tenant: the tenant × month table of the annual report."""
-    where, params = period_filter(period, tenant_id)
-    bucket = period.bucket_column
-    rows = connection.execute(
-        f"SELECT {bucket}, tenant_id, {_COUNTS} FROM visits WHERE {where} "
-        f"GROUP BY {bucket}, tenant_id",
-        params,
-    )
-    return [BucketTenantCount(row[0], row[1], _counts(row[2:])) for row in rows]
+    keys = f"{period.bucket_column}, tenant_id"
+    counts = _outcome_counts(connection, keys, period, tenant_id, issued_from_index=True)
+    return [BucketTenantCount(key[0], str(key[1]), value) for key, value in counts.items()]
 
 
 def service_counts(
     connection: sqlite3.Connection, period: Period, tenant_id: str | None = None
 ) -> list[ServiceCount]:
     """Count outcomes per service at issue (with its tenant and category at that time)."""
-    where, params = period_filter(period, tenant_id)
-    rows = connection.execute(
-        f"SELECT service_id, tenant_id, category, {_COUNTS} FROM visits WHERE {where} "
-        "GROUP BY service_id, tenant_id, category",
-        params,
-    )
-    return [ServiceCount(row[0], row[1], row[2], _counts(row[3:])) for row in rows]
+    keys = "service_id, tenant_id, category"
+    issued = (_year_service_issued(connection, period)
+              if period.kind == "year" and tenant_id is None else None)
+    counts = _outcome_counts(connection, keys, period, tenant_id, issued_from_index=False,
+                             issued=issued)
+    return [ServiceCount(str(k[0]), str(k[1]), str(k[2]), v) for k, v in counts.items()]
 
 
-def profile_counts(
+def hour_counts(
     connection: sqlite3.Connection, period: Period, tenant_id: str | None = None
-) -> list[ProfileCount]:
-    """Count visitors by weekday, hour, channel and priority kind in one pass."""
+) -> list[HourCount]:
+    """Count visitors per weekday and hour of issue: the busiest-hours matrix."""
     where, params = period_filter(period, tenant_id)
     rows = connection.execute(
-        "SELECT weekday, hour, channel, priority_kind, count(*), sum(outcome = 'served'), "
-        "sum(outcome = 'no_show'), total(wait_seconds), count(wait_seconds) "
-        f"FROM visits WHERE {where} AND outcome != 'cancelled' "
-        "GROUP BY weekday, hour, channel, priority_kind",
+        f"SELECT weekday, hour, count(*) FROM {visits_source(period, tenant_id)} "
+        f"WHERE {where} AND outcome != 'cancelled' GROUP BY +weekday, +hour",
         params,
     )
-    return [
-        ProfileCount(int(r[0]), int(r[1]), str(r[2]), r[3], int(r[4]), int(r[5]), int(r[6]),
-                     float(r[7]), int(r[8]))
-        for r in rows
+    return [HourCount(int(weekday), int(hour), int(count)) for weekday, hour, count in rows]
+
+
+USUAL_CHANNEL = "kiosk"
+"""Most visitors take a ticket at the kiosk without priority: that group is derived."""
+
+_KIND_SUMS = ("count(*), sum(outcome = 'served'), sum(outcome = 'no_show'), "
+              "total(wait_seconds), count(wait_seconds)")
+
+
+def kind_counts(
+    connection: sqlite3.Connection, period: Period, tenant_id: str | None = None
+) -> list[KindCount]:
+    """Count visitors per channel and priority kind (both views come from these rows).
+
+    Like the outcome counts, in two passes that sort only the few unusual rows: the
+    period's totals, and the rows with another channel or a priority kind; plain kiosk
+    visitors are what remains.
+    """
+    where, params = period_filter(period, tenant_id)
+    base = f"FROM {visits_source(period, tenant_id)} WHERE {where} AND outcome != 'cancelled'"
+    total = connection.execute(f"SELECT {_KIND_SUMS} {base}", params).fetchone()
+    kinds = [
+        KindCount(str(r[0]), r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0), float(r[5]),
+                  int(r[6]))
+        for r in connection.execute(
+            f"SELECT channel, priority_kind, {_KIND_SUMS} {base} "
+            "AND (channel IS NOT ? OR priority_kind IS NOT NULL) "
+            "GROUP BY +channel, +priority_kind",
+            [*params, USUAL_CHANNEL],
+        )
     ]
+    usual = KindCount(
+        USUAL_CHANNEL, None, int(total[0]) - sum(k.visitors for k in kinds),
+        int(total[1] or 0) - sum(k.served for k in kinds),
+        int(total[2] or 0) - sum(k.no_show for k in kinds),
+        float(total[3]) - sum(k.wait_seconds_sum for k in kinds),
+        int(total[4]) - sum(k.waits_counted for k in kinds),
+    )
+    return [usual, *kinds] if usual.visitors else kinds
 
 
 def time_samples(
@@ -180,25 +294,30 @@ def time_samples(
 ) -> list[TimeSample]:
     """Fetch every called visitor's wait and every served visitor's service time, by service.
 
-    Times are rounded to the millisecond: the log's clock arithmetic is exact to that,
-    and it keeps a wait of exactly the target from reading as 1800.0000001 s.
+    One sample per (service, tenant) — a service that moved to another tenant during the
+    period gives two. This is the heaviest view of a year (a million values reach
+    Python to be sorted for medians), so the loop is kept lean.
     """
     where, params = period_filter(period, tenant_id)
     rows = connection.execute(
-        "SELECT service_id, tenant_id, round(wait_seconds, 3), "
-        "CASE WHEN outcome = 'served' THEN round(service_seconds, 3) END "
-        f"FROM visits WHERE {where} AND outcome != 'cancelled' AND wait_seconds IS NOT NULL",
+        "SELECT service_id || char(31) || tenant_id, wait_seconds, "
+        "CASE outcome WHEN 'served' THEN service_seconds END "
+        f"FROM {visits_source(period, tenant_id)} "
+        f"WHERE {where} AND outcome != 'cancelled' AND wait_seconds IS NOT NULL",
         params,
     )
     samples: dict[str, TimeSample] = {}
-    for service_id, tenant_id_, wait, service_seconds in rows:
-        sample = samples.get(service_id)
-        if sample is None:
-            sample = samples[service_id] = TimeSample(service_id, tenant_id_, [], [])
-        sample.waits.append(wait)
+    appenders: dict[str, tuple[Callable[[float], None], Callable[[float], None]]] = {}
+    for key, wait, service_seconds in rows:
+        append = appenders.get(key)
+        if append is None:
+            service_id, tenant_id_ = key.split("\x1f")
+            sample = samples[key] = TimeSample(service_id, tenant_id_, [], [])
+            append = appenders[key] = (sample.waits.append, sample.service_times.append)
+        append[0](wait)
         if service_seconds is not None:
-            sample.service_times.append(service_seconds)
+            append[1](service_seconds)
     for sample in samples.values():
         sample.waits.sort()
         sample.service_times.sort()
-    return sorted(samples.values(), key=lambda sample: sample.service_id)
+    return sorted(samples.values(), key=lambda sample: (sample.service_id, sample.tenant_id))

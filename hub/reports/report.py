@@ -13,12 +13,17 @@ import datetime as dt
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 
 from hub.config import MallConfig
 from hub.reports import queries as q
 from hub.reports import skm
 from hub.reports.period import Period
 from hub.reports.stats import EMPTY, Summary, count_within, share, summarize
+
+WAIT_TOLERANCE_SECONDS = 0.001
+"""The log computes waits with julianday arithmetic (exact to ~0.1 ms): a wait of exactly
+the target may read 1800.00005 s and must still count as within it."""
 
 CATEGORY_LABELS = {"perizinan": "Perizinan", "non-perizinan": "Non-perizinan"}
 CHANNEL_LABELS = {"kiosk": "Anjungan (kios)", "online": "Daring (online)"}
@@ -40,6 +45,7 @@ class ReportMeta:
     generated_at: dt.datetime
     ikm_weight: skm.IkmWeight
     surveys_available: bool
+    timezone: str = "Asia/Jakarta"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,23 +167,29 @@ def build_report(
     tenant_id: str | None = None,
     ikm_weight: skm.IkmWeight = "exact",
     generated_at: dt.datetime | None = None,
+    with_answers: bool = True,
 ) -> Report:
-    """Compute every view of the period from one snapshot of a read-only connection."""
+    """Compute every view of the period from one snapshot of a read-only connection.
+
+    `with_answers=False` leaves out the raw SKM answers (the PDF does not print them).
+    """
     with q.snapshot(connection):
         head = q.chain_head(connection)
         buckets = q.bucket_tenant_counts(connection, period, tenant_id)
         services = q.service_counts(connection, period, tenant_id)
-        profile = q.profile_counts(connection, period, tenant_id)
+        hours = q.hour_counts(connection, period, tenant_id)
+        kinds = q.kind_counts(connection, period, tenant_id)
         samples = q.time_samples(connection, period, tenant_id)
         surveys = skm.has_surveys(connection)
         skm_sums = skm.skm_sums_by_service(connection, period, tenant_id)
         skm_profile = skm.respondent_profile(connection, period, tenant_id)
-        answers = skm.raw_answers(connection, period, tenant_id)
+        answers = skm.raw_answers(connection, period, tenant_id) if with_answers else []
     names = _Names(config)
     tenant_name = names.tenant(tenant_id)[0] if tenant_id else None
     meta = ReportMeta(config.mpp.name, config.mpp.short_name, config.mpp.address, period,
                       tenant_id, tenant_name, head,
-                      generated_at or dt.datetime.now(dt.UTC), ikm_weight, surveys)
+                      generated_at or dt.datetime.now(dt.UTC), ikm_weight, surveys,
+                      config.mpp.timezone)
     by_bucket, by_tenant, matrix = _bucket_views(period, buckets, names, tenant_id)
     by_service, by_category = _service_views(services, names, tenant_id)
     totals = sum((row.counts for row in buckets), q.OutcomeCounts())
@@ -185,8 +197,8 @@ def build_report(
     skm_total, skm_by_tenant, skm_by_service = _skm_views(skm_sums, names, ikm_weight)
     return Report(
         meta, totals, by_bucket, by_tenant, by_service, by_category, matrix, times_total,
-        times_by_tenant, times_by_service, _hour_matrix(profile),
-        _kind_lines(profile, "priority"), _kind_lines(profile, "channel"),
+        times_by_tenant, times_by_service, _hour_matrix(hours),
+        _kind_lines(kinds, "priority"), _kind_lines(kinds, "channel"),
         skm_total, skm_by_tenant, skm_by_service, skm_profile, answers,
     )
 
@@ -248,9 +260,10 @@ def _time_views(
     tenant_waits: dict[str, list[list[float]]] = defaultdict(list)
     tenant_service: dict[str, list[list[float]]] = defaultdict(list)
     tenant_within: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for sample in samples:
+    for sample in _one_sample_per_service(samples):
         target = names.target(sample.service_id)
-        within = count_within(sample.waits, target * 60) if target is not None else 0
+        within = (count_within(sample.waits, target * 60 + WAIT_TOLERANCE_SECONDS)
+                  if target is not None else 0)
         judged = len(sample.waits) if target is not None else 0
         by_service[sample.service_id] = TimeLine(
             sample.service_id, names.service(sample.service_id),
@@ -258,10 +271,14 @@ def _time_views(
             summarize(sample.service_times, already_sorted=True),
             within, judged, target, names.tenant(sample.tenant_id)[1],
         )
+    for sample in samples:
+        target = names.target(sample.service_id)
         tenant_waits[sample.tenant_id].append(sample.waits)
         tenant_service[sample.tenant_id].append(sample.service_times)
-        tenant_within[sample.tenant_id][0] += within
-        tenant_within[sample.tenant_id][1] += judged
+        if target is not None:
+            tenant_within[sample.tenant_id][0] += count_within(
+                sample.waits, target * 60 + WAIT_TOLERANCE_SECONDS)
+            tenant_within[sample.tenant_id][1] += len(sample.waits)
     service_lines = [
         by_service.get(sid) or TimeLine(sid, names.service(sid), EMPTY, EMPTY, 0, 0,
                                          names.target(sid))
@@ -280,33 +297,48 @@ def _time_views(
     return total, tenant_lines, service_lines
 
 
+def _one_sample_per_service(samples: list[q.TimeSample]) -> list[q.TimeSample]:
+    """Join the samples of a service that moved between tenants (rare; sorted again)."""
+    joined: dict[str, q.TimeSample] = {}
+    for sample in samples:
+        earlier = joined.get(sample.service_id)
+        if earlier is None:
+            joined[sample.service_id] = sample
+        else:
+            joined[sample.service_id] = q.TimeSample(
+                sample.service_id, sample.tenant_id,
+                sorted(earlier.waits + sample.waits),
+                sorted(earlier.service_times + sample.service_times))
+    return list(joined.values())
+
+
 def _merged_line(key: str, label: str, waits: list[list[float]],
                  service_times: list[list[float]], within: int, judged: int) -> TimeLine:
     """Summarize several services' sorted lists together (timsort merges sorted runs fast)."""
-    all_waits = sorted(value for run in waits for value in run)
-    all_service = sorted(value for run in service_times for value in run)
+    all_waits = list(chain.from_iterable(waits))
+    all_waits.sort()  # timsort merges the already sorted runs: fast
+    all_service = list(chain.from_iterable(service_times))
+    all_service.sort()
     return TimeLine(key, label, summarize(all_waits, already_sorted=True),
                     summarize(all_service, already_sorted=True), within, judged)
 
 
-def _hour_matrix(profile: list[q.ProfileCount]) -> HourMatrix:
+def _hour_matrix(rows: list[q.HourCount]) -> HourMatrix:
     """Visitors per hour × weekday; weekends appear only when someone came then."""
-    cells: dict[tuple[int, int], int] = defaultdict(int)
-    for row in profile:
-        cells[(row.hour, row.weekday)] += row.visitors
-    seen_hours = {hour for hour, _ in cells}
-    hours = list(range(min(seen_hours | {8}), max(seen_hours | {15}) + 1))
+    cells = {(row.hour, row.weekday): row.visitors for row in rows}
+    seen_hours = {hour for hour, _ in cells} or {8, 15}
+    hours = list(range(min(seen_hours), max(seen_hours) + 1))
     weekdays = [1, 2, 3, 4, 5] + [d for d in (6, 7) if any(w == d for _, w in cells)]
-    return HourMatrix(hours, weekdays, dict(cells))
+    return HourMatrix(hours, weekdays, cells)
 
 
-def _kind_lines(profile: list[q.ProfileCount], by: str) -> list[KindLine]:
+def _kind_lines(rows: list[q.KindCount], by: str) -> list[KindLine]:
     """Visitors per priority kind (every kind, even unused) or per channel seen."""
     visitors: dict[str, int] = defaultdict(int)
     served: dict[str, int] = defaultdict(int)
     no_show: dict[str, int] = defaultdict(int)
     waits: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-    for row in profile:
+    for row in rows:
         key = row.priority_kind if by == "priority" else row.channel
         if key is None:
             continue

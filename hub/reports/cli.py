@@ -1,0 +1,47 @@
+"""The `report` command's work: load the config, write the report, say what was written.
+
+Kept out of hub/__main__.py so the command line there stays a thin list of options.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import sys
+from pathlib import Path
+
+from hub.config import ConfigError, load_config
+from hub.reports import Format, parse_period, write_report
+from hub.reports.skm import IkmWeight
+
+
+def report_command(db: Path, config_path: Path, period_text: str, fmt: Format, out: Path,
+                   tenant_id: str | None = None, ikm_weight: IkmWeight = "exact") -> int:
+    """Write one report; print the file and the chain head; 0 on success, 1 on a problem."""
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    try:
+        period = parse_period(period_text)
+    except ValueError as error:
+        print(f"--period: {error}", file=sys.stderr)
+        return 1
+    if tenant_id is not None and tenant_id not in {t.id for t in config.tenants}:
+        known = ", ".join(t.id for t in config.tenants)
+        print(f"--tenant: unknown tenant {tenant_id!r} (known: {known})", file=sys.stderr)
+        return 1
+    try:
+        written = write_report(db, config, period, out, fmt, tenant_id, ikm_weight,
+                               dt.datetime.now(dt.UTC))
+    except (FileNotFoundError, ValueError, sqlite3.Error) as error:
+        print(f"report: {error}", file=sys.stderr)
+        return 1
+    what = (f"{written.parts[0]} pages" if fmt == "pdf"
+            else f"{len(written.parts)} {'files' if fmt == 'csv' else 'sheets'}")
+    print(f"{written.path}: {period.label()}, {what}; computed in "
+          f"{written.seconds_querying:.2f} s")
+    print(f"event log head: seq {written.head.seq} hash {written.head.hash}")
+    return 0

@@ -1,0 +1,270 @@
+"""The report laid out as titled tables with Indonesian headings, shared by every format.
+
+The CSV, XLSX and PDF writers render these `Table`s and nothing else, so a number
+means the same in all three and a heading is translated once. Each table may name a
+chart (which columns to plot against which labels); each writer draws it its own way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from hub.reports.period import MONTHS_ID, WEEKDAYS_ID
+from hub.reports.report import CountLine, Report, TimeLine
+from hub.reports.skm import ELEMENTS, WEIGHT_LABELS, SkmResult
+
+Kind = Literal["text", "int", "minutes", "percent", "decimal"]
+Cell = str | int | float | None
+
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA",
+              "Asia/Jayapura": "WIT"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column: its heading and how its values are written (minutes and % get 1 decimal)."""
+
+    heading: str
+    kind: Kind = "int"
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart of one table: labels from `label_column`, one series per `value_columns`."""
+
+    title: str
+    label_column: int
+    value_columns: tuple[int, ...]
+    kind: Literal["bar", "line"] = "bar"
+    horizontal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One view: `key` names its CSV file and XLSX sheet; rows hold raw values."""
+
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+    chart: Chart | None = None
+    note: str = ""
+    in_pdf: bool = True
+    totals_row: bool = False
+    """The last row is a total (printed bold)."""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def format_cell(value: Cell, kind: Kind) -> str:
+    """Write a value the Indonesian way: 1.234 thousands, 12,5 decimals, '–' for none."""
+    if value is None:
+        return "–"
+    if kind == "text":
+        return str(value)
+    if kind == "int":
+        return f"{int(value):,}".replace(",", ".")
+    if kind == "decimal":
+        return f"{float(value):.2f}".replace(".", ",")
+    if kind == "percent":
+        return f"{float(value) * 100:.1f}".replace(".", ",") + " %"
+    return f"{float(value):.1f}".replace(".", ",")
+
+
+def local_time_label(moment: dt.datetime, timezone: str = "Asia/Jakarta") -> str:
+    """Write a moment as '23 November 2026 14.05 WIB'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    zone = ZONE_NAMES.get(timezone, timezone)
+    return f"{local.day} {MONTHS_ID[local.month - 1]} {local.year} {local:%H.%M} {zone}"
+
+
+COUNT_COLUMNS = [Column("Pengunjung"), Column("Dilayani"), Column("Tidak hadir"),
+                 Column("Dialihkan"), Column("Kedaluwarsa"), Column("Dibatalkan"),
+                 Column("Dalam proses")]
+
+
+def _counts(line: CountLine, in_progress: bool) -> list[Cell]:
+    c = line.counts
+    values: list[Cell] = [c.visitors, c.served, c.no_show, c.transferred, c.expired,
+                          c.cancelled]
+    return [*values, c.in_progress] if in_progress else values
+
+
+def _count_table(key: str, title: str, first: list[Column], lines: list[CountLine],
+                 chart: Chart | None, with_group: bool = False, total: bool = True) -> Table:
+    in_progress = any(line.counts.in_progress for line in lines)
+    rows: list[list[Cell]] = []
+    for line in lines:
+        lead: list[Cell] = [line.label, line.group] if with_group else [line.label]
+        rows.append(lead + _counts(line, in_progress))
+    if total and lines:
+        summed: list[Cell] = [sum(int(row[i] or 0) for row in rows)
+                              for i in range(len(first), len(rows[0]))]
+        padding: list[Cell] = [""] * (len(first) - 1)
+        rows.append(["Jumlah", *padding, *summed])
+    columns = first + COUNT_COLUMNS[: len(COUNT_COLUMNS) - (0 if in_progress else 1)]
+    return Table(key, title, columns, rows, chart, totals_row=total and bool(lines),
+                 note="Dalam proses: pengunjung yang belum selesai (hanya pada hari berjalan)."
+                 if in_progress else "")
+
+
+TIME_COLUMNS = [Column("Dipanggil"), Column("Rata-rata tunggu (menit)", "minutes"),
+                Column("Median tunggu (menit)", "minutes"), Column("P90 tunggu (menit)", "minutes"),
+                Column("Dalam target", "percent"), Column("Dilayani"),
+                Column("Rata-rata layanan (menit)", "minutes"),
+                Column("Median layanan (menit)", "minutes"),
+                Column("P90 layanan (menit)", "minutes")]
+
+
+def _times(line: TimeLine) -> list[Cell]:
+    w, s = line.wait, line.service
+    return [w.count, w.mean_minutes, w.median_minutes, w.p90_minutes, line.within_share,
+            s.count, s.mean_minutes, s.median_minutes, s.p90_minutes]
+
+
+def _skm_table(key: str, title: str, results: list[SkmResult], first: str) -> Table:
+    columns = [Column(first, "text"), Column("Responden")]
+    columns += [Column(code, "decimal") for code, _ in ELEMENTS]
+    columns += [Column("IKM", "decimal"), Column("Mutu", "text"), Column("Kinerja", "text")]
+    rows: list[list[Cell]] = [
+        [r.label, r.respondents, *r.nrr, float(r.ikm) if r.ikm is not None else None,
+         r.grade.letter if r.grade else None, r.grade.quality if r.grade else None]
+        for r in results if r.respondents
+    ]
+    return Table(key, title, columns, rows, chart=Chart("IKM", 0, (11,), horizontal=True)
+                 if len(rows) > 1 else None)
+
+
+def report_tables(report: Report) -> list[Table]:
+    """Lay out every view of the report as tables, in reading order."""
+    period = report.meta.period
+    bucket_name = {"year": "Bulan", "month": "Tanggal", "day": "Jam"}[period.kind]
+    bucket_key = {"year": "per_bulan", "month": "per_hari", "day": "per_jam"}[period.kind]
+    tables = [
+        _count_table(bucket_key, f"Pengunjung per {bucket_name.lower()}",
+                     [Column(bucket_name, "text")], report.by_bucket,
+                     Chart(f"Pengunjung per {bucket_name.lower()}", 0, (1,),
+                           "line" if period.kind == "month" else "bar")),
+        _count_table("per_instansi", "Pengunjung per instansi (tenant)",
+                     [Column("Instansi", "text")], report.by_tenant,
+                     Chart("Pengunjung per instansi", 0, (1,), horizontal=True)),
+        _count_table("per_layanan", "Pengunjung per layanan", [Column("Layanan", "text"),
+                     Column("Instansi", "text")], report.by_service, None, with_group=True),
+        _count_table("per_kategori", "Pengunjung per kategori layanan",
+                     [Column("Kategori", "text")], report.by_category, None),
+    ]
+    if period.kind == "year":
+        months = period.buckets()
+        rows: list[list[Cell]] = []
+        for line in report.by_tenant:
+            cells = report.tenant_buckets.get(line.key, {})
+            values = [cells.get(m, 0) for m in months]
+            rows.append([line.short_label, *values, sum(values)])
+        rows.append(["Jumlah"] + [sum(int(r[i] or 0) for r in rows) for i in range(1, 14)])
+        tables.append(Table(
+            "instansi_x_bulan", "Pengunjung per instansi dan bulan",
+            [Column("Instansi", "text")] + [Column(MONTHS_ID[n][:3]) for n in range(12)]
+            + [Column("Jumlah")], rows, totals_row=True,
+        ))
+    tables += [
+        Table("waktu_instansi", "Waktu tunggu dan layanan per instansi",
+              [Column("Instansi", "text"), *TIME_COLUMNS],
+              [[t.label, *_times(t)] for t in report.times_by_tenant]
+              + [["Semua layanan", *_times(report.times_total)]], totals_row=True,
+              note="Waktu tunggu: dari tiket diambil sampai pertama dipanggil. Dalam target: "
+                   "tunggu tidak melebihi target layanan. P90: 90 % pengunjung menunggu "
+                   "tidak lebih lama dari ini."),
+        Table("waktu_layanan", "Waktu tunggu dan layanan per layanan",
+              [Column("Layanan", "text"), Column("Target (menit)"), *TIME_COLUMNS],
+              [[t.label, t.target_minutes, *_times(t)] for t in report.times_by_service]),
+        _hours_table(report),
+        Table("prioritas", "Pengunjung prioritas",
+              [Column("Jenis", "text"), Column("Pengunjung"), Column("Dilayani"),
+               Column("Tidak hadir"), Column("Rata-rata tunggu (menit)", "minutes")],
+              [[k.label, k.visitors, k.served, k.no_show, k.mean_wait_minutes]
+               for k in report.priority]),
+        Table("kanal", "Kanal pengambilan tiket",
+              [Column("Kanal", "text"), Column("Pengunjung"), Column("Porsi", "percent"),
+               Column("Rata-rata tunggu (menit)", "minutes")],
+              [[k.label, k.visitors, k.visitors / max(1, report.totals.visitors),
+                k.mean_wait_minutes] for k in report.channels]),
+    ]
+    tables += _skm_tables(report)
+    return tables
+
+
+def _hours_table(report: Report) -> Table:
+    matrix = report.hours
+    rows: list[list[Cell]] = [
+        [f"{hour:02d}.00", *(matrix.count(hour, day) for day in matrix.weekdays),
+         sum(matrix.count(hour, day) for day in matrix.weekdays)]
+        for hour in matrix.hours
+    ]
+    columns = ([Column("Jam", "text")] + [Column(WEEKDAYS_ID[d - 1]) for d in matrix.weekdays]
+               + [Column("Jumlah")])
+    return Table("jam_sibuk", "Jam sibuk: pengunjung per jam dan hari", columns, rows,
+                 Chart("Pengunjung per jam", 0, (len(columns) - 1,)),
+                 note="Jam menurut waktu tiket diambil.", extra={"heatmap": "1"})
+
+
+def _skm_tables(report: Report) -> list[Table]:
+    meta = report.meta
+    weight = WEIGHT_LABELS[meta.ikm_weight]
+    if not meta.surveys_available:
+        note = "Belum ada tabel survei di log ini."
+    elif not report.skm_total.respondents:
+        note = "Belum ada responden pada periode ini."
+    else:
+        note = f"IKM dihitung dengan {weight}."
+    total = report.skm_total
+    answered = bool(total.respondents)
+    element_rows: list[list[Cell]] = []
+    if answered and total.ikm is not None and total.grade is not None:
+        element_rows = [[code, name, total.nrr[n]] for n, (code, name) in enumerate(ELEMENTS)]
+        element_rows += [["IKM", f"{total.respondents} responden; {weight}", float(total.ikm)],
+                         ["Mutu", f"{total.grade.letter} ({total.grade.quality})", None]]
+    elements = Table(
+        "ikm_unsur", "Indeks Kepuasan Masyarakat (IKM) per unsur",
+        [Column("Unsur", "text"), Column("Uraian", "text"), Column("NRR", "decimal")],
+        element_rows, note=note, totals_row=answered,
+    )
+    tables = [elements,
+              _skm_table("ikm_instansi", "IKM per instansi", report.skm_by_tenant, "Instansi"),
+              _skm_table("ikm_layanan", "IKM per layanan", report.skm_by_service, "Layanan"),
+              Table("profil_responden", "Profil responden SKM",
+                    [Column("Aspek", "text"), Column("Jawaban", "text"), Column("Responden")],
+                    [list(row) for row in report.skm_profile])]
+    # Without answers one note in the PDF is enough; CSV and XLSX keep every (empty) view.
+    tables = [tables[0], *(replace(table, in_pdf=answered) for table in tables[1:])]
+    answers = Table(
+        "jawaban_skm", "Jawaban SKM (data mentah)",
+        [Column(h, "text") for h in ("ID survei", "Hari layanan", "Waktu", "Instansi",
+                                      "Layanan", "Loket")]
+        + [Column(code) for code, _ in ELEMENTS]
+        + [Column(h, "text") for h in ("Usia", "Jenis kelamin", "Pendidikan", "Pekerjaan",
+                                        "Saran/komentar")],
+        [[a.survey_id, a.business_day, a.at, a.tenant_id, a.service_id, a.counter_id,
+          *a.answers, a.age_band, a.gender, a.education, a.occupation, a.comment]
+         for a in report.skm_answers],
+        in_pdf=False,
+    )
+    return [*tables, answers]
+
+
+def info_rows(report: Report) -> list[tuple[str, str]]:
+    """The facts every export starts with: who, which period, and from which log state."""
+    meta = report.meta
+    head = meta.head
+    return [
+        ("Mal Pelayanan Publik", meta.mpp_name),
+        ("Periode", meta.period.label()),
+        ("Instansi", meta.tenant_name or "Semua instansi"),
+        ("Dibuat", local_time_label(meta.generated_at, meta.timezone)),
+        ("Bobot IKM", WEIGHT_LABELS[meta.ikm_weight]),
+        ("Log kejadian: nomor terakhir (seq)", str(head.seq)),
+        ("Log kejadian: hash terakhir (SHA-256)", head.hash),
+        ("Pemeriksaan keaslian", "python -m hub verify --db <log> (hash di atas harus ada "
+                                 "pada nomor yang sama)"),
+    ]

@@ -51,7 +51,7 @@ def run_simulation(config_path: Path, out: Path, visitors: int, speed: float, se
         hub.stop()
     tickets = print_some_tickets(config, out / "hub.db", out / "tickets", count=4)
     reports = write_reports(config_path, out / "hub.db", day, out)
-    summary = summarize(out / "hub.db", truth, day)
+    summary = summarize(config, out / "hub.db", truth, day)
     summary.update(tickets=[str(p) for p in tickets], reports=[str(p) for p in reports])
     (out / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
     print_summary(summary, out)
@@ -221,30 +221,33 @@ def write_reports(config_path: Path, db: Path, day: dt.date, out: Path) -> list[
     return written
 
 
-def summarize(db: Path, truth: Truth, day: dt.date) -> dict[str, Any]:
-    """The day in numbers, from the log, next to the simulation's own count."""
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    where = "business_day = ?"
-    outcomes = dict(connection.execute(
-        f"SELECT outcome, count(*) FROM visits WHERE {where} GROUP BY outcome",
-        (day.isoformat(),)).fetchall())
-    transferred = connection.execute(
-        f"SELECT count(*) FROM visits WHERE {where} AND transfer_count > 0",
-        (day.isoformat(),)).fetchone()[0]
-    mean_wait = connection.execute(
-        f"SELECT avg(wait_seconds) FROM visits WHERE {where}",
-        (day.isoformat(),)).fetchone()[0] or 0.0
-    surveys = connection.execute("SELECT count(*) FROM surveys WHERE business_day = ?",
-                                 (day.isoformat(),)).fetchone()[0]
-    connection.close()
-    logged = {
-        "visitors": sum(n for o, n in outcomes.items() if o != "cancelled"),
-        "served": outcomes.get("served", 0),
-        "no_show": outcomes.get("no_show", 0),
-        "transferred": transferred,
-        "surveys": surveys,
-        "mean_wait_minutes": round(mean_wait / 60, 2),
+def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[str, Any]:
+    """The day's report in numbers (hub.reports over the log) next to the simulation's count."""
+    from hub.eventlog import open_readonly
+    from hub.reports.period import parse_period
+    from hub.reports.report import build_report
+    from hub.reports.skm import grade_for, ikm_value
+
+    connection = open_readonly(db)
+    try:
+        report = build_report(connection, config, parse_period(day.isoformat()),
+                              with_answers=False)
+    finally:
+        connection.close()
+    totals, wait = report.totals, report.times_total.wait
+    reported = {
+        "visitors": totals.visitors,
+        "served": totals.served,
+        "no_show": totals.no_show,
+        "transferred": totals.transferred,
+        "surveys": report.skm_total.respondents,
+        "mean_wait_minutes": round(wait.mean_minutes or 0.0, 2),
+        "ikm": str(report.skm_total.ikm) if report.skm_total.ikm is not None else None,
     }
+    own_ikm = None
+    if truth.surveys:
+        sums = [sum(answers[i] for answers in truth.surveys) for i in range(9)]
+        own_ikm = str(ikm_value(sums, len(truth.surveys), "exact"))
     simulated = {
         "visitors": truth.issued - truth.cancelled,
         "served": truth.served,
@@ -252,12 +255,19 @@ def summarize(db: Path, truth: Truth, day: dt.date) -> dict[str, Any]:
         "transferred": truth.transferred,
         "surveys": len(truth.surveys),
         "mean_wait_minutes": round(truth.mean_wait_minutes, 2),
+        "ikm": own_ikm,
     }
     consistent = all(
-        abs(logged[k] - simulated[k]) <= (0.01 if k == "mean_wait_minutes" else 0)
-        for k in logged)
-    return {"business_day": day.isoformat(), "log": logged, "simulation": simulated,
-            "refused": dict(truth.refused), "consistent": consistent}
+        abs(reported[k] - simulated[k]) <= 0.01 if k == "mean_wait_minutes"  # type: ignore[operator]
+        else reported[k] == simulated[k]
+        for k in reported)
+    grade = None
+    if report.skm_total.ikm is not None:
+        found = grade_for(report.skm_total.ikm)
+        grade = f"{found.letter} ({found.quality})"
+    return {"business_day": day.isoformat(), "report": reported, "simulation": simulated,
+            "ikm_grade": grade, "refused": dict(truth.refused), "chain_head": report.meta.head.hash,
+            "consistent": consistent}
 
 
 def print_summary(summary: dict[str, Any], out: Path) -> None:
@@ -267,11 +277,12 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
              "surveys": "Survei SKM / surveys",
              "mean_wait_minutes": "Rata-rata tunggu (menit) / mean wait (min)"}
     lines = [f"Hari layanan simulasi {summary['business_day']}", ""]
-    lines.append(f"{'':44}{'log':>10}{'simulasi':>10}")
+    names["ikm"] = "IKM (1/9)"
+    lines.append(f"{'':44}{'laporan':>10}{'simulasi':>10}")
     for key, name in names.items():
-        lines.append(f"{name:44}{summary['log'][key]:>10}{summary['simulation'][key]:>10}")
-    if "ikm" in summary:
-        lines.append(f"{'IKM':44}{summary['ikm']:>10}")
+        lines.append(f"{name:44}{summary['report'][key]!s:>10}{summary['simulation'][key]!s:>10}")
+    if summary.get("ikm_grade"):
+        lines.append(f"{'Mutu pelayanan / grade':44}{summary['ikm_grade']:>20}")
     lines += ["", "Cocok / consistent: " + ("ya / yes" if summary["consistent"] else "TIDAK / NO"),
               f"Semua hasil / everything: {out}"]
     print("\n".join(lines))

@@ -34,6 +34,14 @@ class EngineState:
         self.assigned: dict[str, dict[str, None]] = {c.id: {} for c in config.counters}
         self.last_event_at: dt.datetime | None = None
         self.surveyed: set[str] = set()
+        self.parked: dict[str, dict[str, None]] = {c.id: {} for c in config.counters}
+        """Tickets each counter parked, oldest first (an index: no scan of the whole day)."""
+        # Plain dicts: these lookups run for every event and view, and are hot.
+        self._services_by_id = {s.id: s for s in config.services}
+        self._counters_by_id = {c.id: c for c in config.counters}
+        self._configured_serving = {
+            s.id: [c for c in config.counters if s.id in c.services] for s in config.services
+        }
         self.closed_services: dict[str, str] = {}
         """Services a supervisor closed for today, with the reason."""
         self.counter_services: dict[str, list[str]] = {}
@@ -83,8 +91,10 @@ class EngineState:
 
     def counters_serving(self, service_id: str) -> list[Counter]:
         """Counters that serve a service today (a supervisor may have changed some)."""
-        return [self.counter_config(c.id) for c in self.config.counters
-                if service_id in self.counter_config(c.id).services]
+        if not self.counter_services:
+            return self._configured_serving[service_id]  # the usual day: no lookups at all
+        today = [self.counter_config(c.id) for c in self.config.counters]
+        return [c for c in today if service_id in c.services]
 
     def settings_view(self) -> dict[str, object]:
         """Today's supervisor decisions, as every client's view shows them."""
@@ -128,10 +138,7 @@ class EngineState:
 
     def parked_at(self, counter_id: str) -> list[Ticket]:
         """Return the tickets a counter parked, oldest first."""
-        return [
-            t for t in self.tickets.values()
-            if t.status == TicketStatus.PARKED and t.counter_id == counter_id
-        ]
+        return [self.tickets[t] for t in self.parked[counter_id]]
 
     # ------------------------------------------------------------------- apply
 
@@ -162,6 +169,7 @@ class EngineState:
         for counter_id in self.counters:
             self.counters[counter_id] = CounterDesk(counter_id)
             self.assigned[counter_id] = {}
+            self.parked[counter_id] = {}
 
     def _apply_ticket_issued(self, event: ev.TicketIssued) -> None:
         ticket = Ticket(
@@ -179,6 +187,7 @@ class EngineState:
         ticket = self.tickets[event.ticket_id]
         desk = self.counters[event.counter_id]
         self._unqueue(ticket)
+        self.parked[event.counter_id].pop(ticket.ticket_id, None)
         if event.how != "resume":
             desk.calls_by_service[ticket.service_id] = (
                 desk.calls_by_service.get(ticket.service_id, 0) + 1
@@ -200,6 +209,7 @@ class EngineState:
 
     def _apply_ticket_parked(self, event: ev.TicketParked) -> None:
         self.tickets[event.ticket_id].status = TicketStatus.PARKED
+        self.parked[event.counter_id][event.ticket_id] = None
         self._free_desk(event.counter_id, event.at)
 
     def _apply_ticket_transferred(self, event: ev.TicketTransferred) -> None:
@@ -234,6 +244,8 @@ class EngineState:
     def _apply_ticket_expired(self, event: ev.TicketExpired) -> None:
         ticket = self.tickets[event.ticket_id]
         self._unqueue(ticket)
+        if ticket.status == TicketStatus.PARKED and ticket.counter_id is not None:
+            self.parked[ticket.counter_id].pop(ticket.ticket_id, None)
         if ticket.status == TicketStatus.CALLED and ticket.counter_id is not None:
             self._free_desk(ticket.counter_id, event.at)
         ticket.status = TicketStatus.EXPIRED
@@ -291,13 +303,13 @@ class EngineState:
 
     def _service(self, service_id: str) -> Service:
         try:
-            return self.config.service(service_id)
+            return self._services_by_id[service_id]
         except KeyError:
             raise UnknownService(service_id) from None
 
     def _counter(self, counter_id: str) -> Counter:
         try:
-            return self.config.counter(counter_id)
+            return self._counters_by_id[counter_id]
         except KeyError:
             raise UnknownCounter(counter_id) from None
 

@@ -158,6 +158,13 @@ class EngineMachine(RuleBasedStateMachine):
         assert set(queued) == waiting
 
     @invariant()
+    def the_parked_index_holds_exactly_the_parked_tickets(self) -> None:
+        for counter_id, parked in self.engine.parked.items():
+            scanned = {t.ticket_id for t in self.engine.tickets.values()
+                       if t.status == TicketStatus.PARKED and t.counter_id == counter_id}
+            assert set(parked) == scanned
+
+    @invariant()
     def final_state_matches_final_event(self) -> None:
         for ticket in self.engine.tickets.values():
             assert self.final_events[ticket.ticket_id] == int(ticket.status.is_final)
@@ -170,6 +177,7 @@ class EngineMachine(RuleBasedStateMachine):
         assert replayed.counters == self.engine.counters
         assert replayed.queues == self.engine.queues
         assert replayed.assigned == self.engine.assigned
+        assert replayed.parked == self.engine.parked
 
 
 EngineMachine.TestCase.settings = settings(

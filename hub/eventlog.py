@@ -248,8 +248,10 @@ class EventLog:
                 execute(
                     "UPDATE visits SET transfer_count = transfer_count + 1, "
                     "final_service_id = ?, outcome = 'waiting', "
+                    "service_seconds = service_seconds + ?, "
                     "transfers = json_insert(transfers, '$[#]', json(?)) WHERE visit_id = ?",
-                    (event.to_service_id, json.dumps(hop), event.ticket_id),
+                    (event.to_service_id, event.service_seconds, json.dumps(hop),
+                     event.ticket_id),
                 )
             case ev.TicketFinished():
                 execute(

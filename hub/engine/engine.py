@@ -184,7 +184,8 @@ class QueueEngine(EngineState):
             raise InvalidArgument("a transfer must go somewhere else")
         return self._emit(
             ev.TicketTransferred(
-                at, ticket.ticket_id, counter_id, ticket.service_id, to_service_id, to_counter_id
+                at, ticket.ticket_id, counter_id, ticket.service_id, to_service_id, to_counter_id,
+                max(0.0, (at - ticket.called_at).total_seconds()) if ticket.called_at else 0.0,
             )
         )
 

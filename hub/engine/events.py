@@ -90,6 +90,8 @@ class TicketTransferred(Event):
     from_service_id: str
     to_service_id: str
     to_counter_id: str | None
+    service_seconds: float = 0.0
+    """Time spent at the counter that sent it on (counted in the visit's service time)."""
 
 
 @dataclass(frozen=True, slots=True)

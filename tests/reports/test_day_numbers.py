@@ -88,12 +88,13 @@ def test_times_per_tenant_and_service(day: Report) -> None:
     ktp = by_key(day.times_by_service, "ktp")
     assert ktp.wait.mean == pytest.approx((300 + 480 + 900) / 3, abs=0.01)
     assert ktp.target_minutes == 30
-    # Service time of A-001 counts from its last call (08:21 → 08:25), A-002 08:10 → 08:16.
+    # A-001 was served 300 s at its first counter before the transfer, then 08:21 → 08:25
+    # (240 s) at the second: 540 s in all. A-002: 08:10 → 08:16.
     assert ktp.service.count == 2
-    assert ktp.service.mean == pytest.approx((240 + 360) / 2, abs=0.01)
+    assert ktp.service.mean == pytest.approx((540 + 360) / 2, abs=0.01)
     total_service = day.times_total.service
-    assert total_service.median == pytest.approx((360 + 600) / 2, abs=0.01)
-    assert total_service.mean_minutes == pytest.approx((240 + 360 + 600 + 1500) / 4 / MINUTE)
+    assert total_service.median == pytest.approx((540 + 600) / 2, abs=0.01)
+    assert total_service.mean_minutes == pytest.approx((540 + 360 + 600 + 1500) / 4 / MINUTE)
 
 
 def test_priority_and_channel(day: Report) -> None:

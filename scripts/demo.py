@@ -133,8 +133,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="mall configuration (default: the example MPP)")
     parser.add_argument("--simulate", action="store_true",
                         help="run a compressed simulated day instead of the windows")
-    parser.add_argument("--visitors", type=int, default=1500,
-                        help="visitors in the simulated day (default 1500)")
+    parser.add_argument("--visitors", type=int, default=1000,
+                        help="visitors in the simulated day (default 1000; the example's 27 "
+                        "counters cannot serve 1500 before closing)")
     parser.add_argument("--speed", type=float, default=120.0,
                         help="how many times faster than real time the simulated day runs")
     parser.add_argument("--seed", type=int, default=20261123, help="random seed of the day")

@@ -34,6 +34,8 @@ SCREEN_SIZE = (1920, 1080)
 def run_simulation(config_path: Path, out: Path, visitors: int, speed: float, seed: int) -> int:
     """Simulate a day into `out`; exit status 0 when the report agrees with the simulation."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Offscreen windows cannot honour size hints; Qt says so once per window. Not news.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
     config = load_config(config_path)
     zone = ZoneInfo(config.mpp.timezone)
     day = next_business_day(config_path, dt.datetime.now(zone).date())

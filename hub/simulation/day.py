@@ -84,6 +84,9 @@ class SimulatedDay:
         self.config, self.url, self.arrivals, self.clock = config, url, arrivals, clock
         self.kiosk_devices = kiosk_devices
         self.staff_devices = staff_devices
+        last = arrivals[-1].at if arrivals else clock.now()
+        self.closing = last.replace(hour=16, minute=30, second=0, microsecond=0)
+        """Staff stop calling at 16:30 (the latest close in the example's schedule)."""
         self.rng = random.Random(seed)
         self.truth = Truth()
         self.by_ticket: dict[str, Arrival] = {}
@@ -161,10 +164,8 @@ class SimulatedDay:
         client = self.clients[device_id]
         wake = wakeups[counter_id]
         await client.request("open_counter", staff=f"Petugas {counter_id}")
-        while True:
+        while not self._day_is_over():
             if self._waiting_for(client, counter_id) == 0:
-                if self.arrivals_done and self._nobody_waits():
-                    break
                 wake.clear()
                 with contextlib.suppress(TimeoutError):  # re-check the end of the day
                     await asyncio.wait_for(wake.wait(), 1.0)
@@ -179,6 +180,16 @@ class SimulatedDay:
             await self._serve(client, counter_id, called["ticket_id"],
                               dt.datetime.fromisoformat(called["at"]))
         await client.request("close_counter")
+
+    def _day_is_over(self) -> bool:
+        """Staff go home when every visitor is done, or at closing time with a queue left.
+
+        Whoever still waits at closing stays in the log as waiting (expired at the next
+        day start); the simulation counts them as not served, like the report does.
+        """
+        if not self.arrivals_done:
+            return False
+        return self._nobody_waits() or self.clock.now() >= self.closing
 
     def _nobody_waits(self) -> bool:
         any_client = next(c for c in self.clients.values() if "services" in c.view)

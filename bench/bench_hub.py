@@ -548,10 +548,14 @@ class Display(Link):
         super().__init__(spec, url)
         self.seen: list[tuple[str, int]] = []
         self.gaps = 0
+        self.stale = 0
 
     def on_event(self, raw: bytes, received_ns: int) -> None:
         message = json.loads(raw)
-        if message.get("prev_seq", 0) > self.seq or message["seq"] <= self.seq:
+        if message["seq"] <= self.seq:
+            self.stale += 1  # already known (a client ignores it); not a gap
+            return
+        if message.get("prev_seq", 0) > self.seq:
             self.gaps += 1
         self.seq = message["seq"]
         event = message["event"]
@@ -627,6 +631,7 @@ async def _worker(url: str, specs: list[DeviceSpec], seed: int, settings: LoadSe
         "seen": [(d.spec.device_id, *row) for d in devices if isinstance(d, Display)
                  for row in d.seen],
         "gaps": sum(d.gaps for d in devices if isinstance(d, Display)),
+        "stale": sum(d.stale for d in devices if isinstance(d, Display)),
         "frames": {role: sum(d.frames for d in devices if d.spec.role == role)
                    for role in ("kiosk", "counter", "display", "supervisor")},
         "errors": dict(errors),
@@ -924,6 +929,7 @@ def run_load(args: argparse.Namespace, config: Any, hub: HubProcess,
         call[phase] = summary
     call["busy"]["displays_per_zone"] = {str(z): len(d) for z, d in displays_of_zone.items()}
     call["display_sequence_gaps"] = sum(r["gaps"] for r in results)
+    call["display_stale_messages"] = sum(r.get("stale", 0) for r in results)
 
     rss_all = round(idle_rss / 1024, 1) if idle_rss else None
     rss_busy = sampler.max_rss_mb(schedule.busy_start, schedule.fast_start)

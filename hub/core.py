@@ -59,6 +59,17 @@ class Outcome:
     """True when this is a retry answered from the log; nothing new happened."""
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A command applied to the engine but not yet written: what to write and to tell."""
+
+    entries: list[Entry]
+    logged: list[LoggedEvent]
+    """The events with the seqs they will have once written (day start included)."""
+    response: dict[str, Any] | None
+    error: QueueError | None
+
+
 class CommandRefused(Exception):
     """The engine refused the command; `logged` holds day-start events that still happened."""
 
@@ -90,6 +101,8 @@ class HubCore:
     def _rebuild(self) -> float:
         started = time.perf_counter()
         self.engine = QueueEngine(self.config)
+        self.next_seq = self.log.last_seq
+        """The seq the next prepared event gets (ahead of the log while commits are pending)."""
         count = 0
         for logged in self.log.current_day_events():
             self.engine.apply(logged.event)
@@ -101,13 +114,48 @@ class HubCore:
 
     def start_day_if_needed(self) -> list[LoggedEvent]:
         """Start a new business day when the clock has passed midnight; log what that did."""
-        return self._log_day_start(self.engine.start_day(self.clock()))
+        prepared = self.prepare_day_start()
+        self.commit(prepared)
+        return prepared.logged
 
-    def _log_day_start(self, events: list[ev.Event]) -> list[LoggedEvent]:
-        if not events:
-            return []
-        seqs = self._append([Entry(events)])[0]
-        return [LoggedEvent(seq, event) for seq, event in zip(seqs, events, strict=True)]
+    def prepare_day_start(self) -> Prepared:
+        """Apply a new day's start if the clock says so; its entries still need a commit."""
+        return self._prepared(self.engine.start_day(self.clock()), [], None, None)
+
+    def prepare(self, command: Command, request: RequestKey | None = None) -> Prepared:
+        """Run a command against the engine and say what must be written, without writing.
+
+        The caller must commit `entries` (in the order things were prepared) before
+        telling anyone about `logged` or `response`; `HubServer` does it in batches, off
+        the event loop. A refusal is in `error`; the day-start events before it remain.
+        """
+        at = self.clock()
+        day_start = self.engine.start_day(at)
+        try:
+            events = command(self.engine, at)
+        except QueueError as error:
+            return self._prepared(day_start, [], None, error)
+        return self._prepared(day_start, events, request, None)
+
+    def _prepared(self, day_start: list[ev.Event], events: list[ev.Event],
+                  request: RequestKey | None, error: QueueError | None) -> Prepared:
+        first = self.next_seq + 1
+        everything = day_start + events
+        self.next_seq += len(everything)
+        logged = [LoggedEvent(first + n, event) for n, event in enumerate(everything)]
+        entries = [Entry(day_start)] if day_start else []
+        response = None
+        if error is None and events:
+            response = {"seq": self.next_seq,
+                        "events": [ev.event_to_dict(event) for event in events]}
+            entries.append(Entry(events, request, response))
+        return Prepared(entries, logged, response, error)
+
+    def commit(self, prepared: Prepared) -> None:
+        """Write prepared entries now, on this thread (the simple, synchronous path)."""
+        if prepared.entries:
+            written = [seq for seqs in self._append(prepared.entries) for seq in seqs]
+            assert written == [item.seq for item in prepared.logged], "commits out of order"
 
     def execute(self, command: Command, request: RequestKey | None = None) -> Outcome:
         """Run a command once, durably; a retried request gets the first answer again.
@@ -119,23 +167,16 @@ class HubCore:
             earlier = self.log.find_response(request)
             if earlier is not None:
                 return Outcome(earlier, replayed=True)
-        at = self.clock()
-        day_start = self.engine.start_day(at)
-        try:
-            events = command(self.engine, at)
-        except QueueError as error:
-            raise CommandRefused(error, self._log_day_start(day_start)) from error
-        first_seq = self.log.last_seq + len(day_start) + 1
-        response = {
-            "seq": first_seq + len(events) - 1,
-            "events": [ev.event_to_dict(event) for event in events],
-        }
-        seqs = self._append([Entry(day_start), Entry(events, request, response)])
-        logged_now = [
-            LoggedEvent(seq, event)
-            for seq, event in zip(seqs[0] + seqs[1], day_start + events, strict=True)
-        ]
-        return Outcome(response, logged_now)
+        prepared = self.prepare(command, request)
+        self.commit(prepared)
+        if prepared.error is not None:
+            raise CommandRefused(prepared.error, prepared.logged) from prepared.error
+        assert prepared.response is not None
+        return Outcome(prepared.response, prepared.logged)
+
+    def reload_after_failed_write(self) -> None:
+        """The disk refused a write: forget everything not in the log, as on a restart."""
+        self._rebuild()
 
     def _append(self, entries: list[Entry]) -> list[list[int]]:
         """Append durably; if the disk refuses, reload state from the log and re-raise."""

@@ -93,7 +93,11 @@ class EventLog:
     def __init__(self, path: str | Path, timezone: str = "Asia/Jakarta") -> None:
         self.path = Path(path)
         self.timezone = ZoneInfo(timezone)
-        self.connection = sqlite3.connect(self.path, isolation_level=None)
+        # The hub commits from a writer thread (one batch at a time) while its event loop
+        # reads request answers through `reader`; neither connection is used by two
+        # threads at once.
+        self.connection = sqlite3.connect(self.path, isolation_level=None,
+                                          check_same_thread=False)
         self.connection.execute("PRAGMA journal_mode = WAL")
         self.connection.execute("PRAGMA synchronous = FULL")
         self.db = sqlite_utils.Database(self.connection)
@@ -103,9 +107,11 @@ class EventLog:
         ).fetchone()
         self.last_seq: int = row[0] if row else 0
         self.head_hash: str = row[1] if row else GENESIS_HASH
+        self.reader = sqlite3.connect(self.path, check_same_thread=False)
 
     def close(self) -> None:
-        """Close the writer connection (checkpoints the WAL)."""
+        """Close both connections (the writer's close checkpoints the WAL)."""
+        self.reader.close()
         self.connection.close()
 
     def _create_schema(self) -> None:
@@ -286,7 +292,7 @@ class EventLog:
 
     def find_response(self, request: RequestKey) -> dict[str, Any] | None:
         """Return the answer already given to this request, if it was carried out."""
-        row = self.connection.execute(
+        row = self.reader.execute(
             "SELECT response FROM requests WHERE device_id = ? AND request_id = ?",
             (request.device_id, request.request_id),
         ).fetchone()

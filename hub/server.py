@@ -26,8 +26,9 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from hub import protocol as p
+from hub.committer import GroupCommitter
 from hub.config import Device
-from hub.core import Command, CommandRefused, HubCore
+from hub.core import Command, HubCore
 from hub.engine import QueueEngine
 from hub.engine import events as ev
 from hub.eventlog import LoggedEvent, RequestKey
@@ -45,6 +46,9 @@ MAX_DROPPED = 300
 """After this many rate-limited messages the connection is closed (1008)."""
 
 CLOSE_POLICY = 1008
+
+Group = tuple[str, str | None]
+"""Clients that see exactly the same messages: (role, zone or counter)."""
 
 
 @dataclass(eq=False)
@@ -108,6 +112,8 @@ class HubServer:
         self.server: Server | None = None
         self._tick_task: asyncio.Task[None] | None = None
         self._last_availability: dict[str, tuple[bool, str | None]] = {}
+        self.committer = GroupCommitter(core)
+        self._in_flight: dict[RequestKey, tuple[asyncio.Future[None], dict[str, Any]]] = {}
 
     # ----------------------------------------------------------- lifecycle
 
@@ -137,7 +143,8 @@ class HubServer:
         return bound
 
     async def stop(self) -> None:
-        """Close every connection and stop listening."""
+        """Finish writing, close every connection and stop listening."""
+        await self.committer.drain()
         if self._tick_task is not None:
             self._tick_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -158,7 +165,12 @@ class HubServer:
 
     def tick(self) -> None:
         """Do the time-driven work now: day start, and services that opened or closed."""
-        self._broadcast(self.core.start_day_if_needed())
+        prepared = self.core.prepare_day_start()
+        if prepared.entries:
+            rendered = self._render(prepared.logged)
+            future = self.committer.submit(prepared.entries)
+            future.add_done_callback(
+                lambda done: None if done.exception() else self._deliver(rendered))
         current = self._availability_now()
         changed = [sid for sid, state in current.items()
                    if self._last_availability.get(sid) != state]
@@ -358,24 +370,52 @@ class HubServer:
         if isinstance(message, p.ReportDeviceStatus):
             await self._on_device_status(client, message)
             return
-        command = self._command(client, message)
-        try:
-            outcome = self.core.execute(command, RequestKey(client.device.id, request_id))
-        except CommandRefused as refused:
-            self._broadcast(refused.logged)
-            await self._send(client, {"type": "error", "request_id": request_id,
-                                      **describe_queue_error(refused.error)})
+        key = RequestKey(client.device.id, request_id)
+        failure = {"type": "error", "request_id": request_id, **describe("internal_error")}
+        in_flight = self._in_flight.get(key)
+        if in_flight is not None:  # a retry while the first attempt is being written
+            future, response = in_flight
+            try:
+                await asyncio.shield(future)
+            except Exception:
+                await self._send(client, failure)
+                return
+            await self._send(client, {"type": "result", "request_id": request_id,
+                                      "replayed": True, **response})
             return
+        earlier = self.core.log.find_response(key)
+        if earlier is not None:
+            await self._send(client, {"type": "result", "request_id": request_id,
+                                      "replayed": True, **earlier})
+            return
+        try:
+            prepared = self.core.prepare(self._command(client, message), key)
+            # Rendered now, so each message shows the state right after its own events.
+            rendered = self._render(prepared.logged)
         except Exception:
             log.exception("request %s from %s failed", request_id, client.device.id)
-            await self._send(client, {"type": "error", "request_id": request_id,
-                                      **describe("internal_error")})
+            await self._send(client, failure)
             return
-        # Broadcast before the first await: events go out in log order, and even if the
-        # requester vanishes before its answer is sent, everyone else still hears of them.
-        self._broadcast(outcome.logged)
+        future = self.committer.submit(prepared.entries)
+        if prepared.response is not None:
+            self._in_flight[key] = (future, prepared.response)
+        try:
+            await asyncio.shield(future)
+        except Exception:
+            await self._send(client, failure)
+            return
+        finally:
+            self._in_flight.pop(key, None)
+        # Durable now. Deliver before the first await: events go out in log order, and
+        # even if the requester vanishes before its answer, everyone else hears of them.
+        self._deliver(rendered)
+        if prepared.error is not None:
+            await self._send(client, {"type": "error", "request_id": request_id,
+                                      **describe_queue_error(prepared.error)})
+            return
+        assert prepared.response is not None
         await self._send(client, {"type": "result", "request_id": request_id,
-                                  "replayed": outcome.replayed, **outcome.response})
+                                  "replayed": False, **prepared.response})
 
     def _command(self, client: Client, m: Any) -> Command:
         """Turn a validated request into an engine command for this device."""
@@ -432,20 +472,22 @@ class HubServer:
     # ----------------------------------------------------------- broadcast
 
     def _broadcast(self, logged: list[LoggedEvent]) -> None:
-        """Push each logged event to every group allowed to see it, in order.
+        """Push already-written events to every group allowed to see them, in order."""
+        self._deliver(self._render(logged))
 
-        Displays go first: "call next → every display has it" is the latency budget
-        that matters most (DESIGN.md), and writing a frame to each of 100 counters
-        first would add milliseconds. Each view is built once per event, not per group.
+    def _render(self, logged: list[LoggedEvent]) -> list[tuple[Group, str]]:
+        """Each event as each group sees it, in send order (call right after preparing).
+
+        Displays come first: "call next → every display has it" is the latency budget
+        that matters most (DESIGN.md). Each view is built once per event, not per group.
         """
         if not logged or not self.clients:
-            return
-        by_group: dict[tuple[str, str | None], list[Client]] = defaultdict(list)
-        for client in self.clients:
-            by_group[client.group].append(client)
-        order = sorted(by_group, key=lambda group: group[0] != "display")
+            return []
+        groups = {client.group for client in self.clients}
+        order = sorted(groups, key=lambda group: group[0] != "display")
         engine = self.core.engine
         at = self.core.clock()
+        rendered: list[tuple[Group, str]] = []
         for item in logged:
             services, counters = touched(engine, item.event)
             service_views = {s: service_view(engine, s, at) for s in services}
@@ -457,8 +499,18 @@ class HubServer:
                     continue
                 message["prev_seq"] = self.group_last_seq[group]
                 self.group_last_seq[group] = item.seq
-                broadcast([c.connection for c in by_group[group]],
-                          json.dumps(message, ensure_ascii=False))
+                rendered.append((group, json.dumps(message, ensure_ascii=False)))
+        return rendered
+
+    def _deliver(self, rendered: list[tuple[Group, str]]) -> None:
+        """Send rendered messages to the groups' members now (never blocks)."""
+        if not rendered:
+            return
+        members: dict[Group, list[ServerConnection]] = defaultdict(list)
+        for client in self.clients:
+            members[client.group].append(client.connection)
+        for group, text in rendered:
+            broadcast(members[group], text)
 
     def _event_message(
         self,

@@ -90,7 +90,9 @@ class SimulatedDay:
         self.rng = random.Random(seed)
         self.truth = Truth()
         self.by_ticket: dict[str, Arrival] = {}
-        self.issued_at: dict[str, dt.datetime] = {}
+        self.issued_at: dict[str, asyncio.Future[dt.datetime]] = {}
+        """When each ticket was issued; a counter may call a ticket before the kiosk that
+        asked for it has read its answer, so staff await this."""
         self.transferred: set[str] = set()
         self.arrivals_done = False
         self.clients: dict[str, HubClient] = {}
@@ -148,7 +150,7 @@ class SimulatedDay:
                 continue
             issued = next(e for e in result["events"] if e["type"] == "ticket_issued")
             self.by_ticket[issued["ticket_id"]] = arrival
-            self.issued_at[issued["ticket_id"]] = dt.datetime.fromisoformat(issued["at"])
+            self._issued(issued["ticket_id"]).set_result(dt.datetime.fromisoformat(issued["at"]))
             self.truth.issued += 1
         self.mid_day.set()
 
@@ -191,6 +193,12 @@ class SimulatedDay:
             return False
         return self._nobody_waits() or self.clock.now() >= self.closing
 
+    def _issued(self, ticket_id: str) -> asyncio.Future[dt.datetime]:
+        future = self.issued_at.get(ticket_id)
+        if future is None:
+            future = self.issued_at[ticket_id] = asyncio.get_running_loop().create_future()
+        return future
+
     def _nobody_waits(self) -> bool:
         any_client = next(c for c in self.clients.values() if "services" in c.view)
         services = any_client.view.get("services", {})
@@ -200,9 +208,10 @@ class SimulatedDay:
 
     async def _serve(self, client: HubClient, counter_id: str, ticket_id: str,
                      called_at: dt.datetime) -> None:
-        arrival = self.by_ticket.get(ticket_id)
         if ticket_id not in self.transferred:
-            self.truth.waits_s.append((called_at - self.issued_at[ticket_id]).total_seconds())
+            issued_at = await asyncio.wait_for(self._issued(ticket_id), 30)
+            self.truth.waits_s.append((called_at - issued_at).total_seconds())
+        arrival = self.by_ticket.get(ticket_id)
         if arrival is not None and not arrival.shows_up:
             for _ in range(self.config.queue.no_show_min_recalls):
                 await self.clock.wait(RECALL_AFTER_S)

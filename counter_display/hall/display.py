@@ -51,6 +51,8 @@ class HallDisplay(QWidget):
         self.device = device
         self.bridge = bridge
         self.clock = clock
+        self.clock_offset = dt.timedelta(0)
+        """The hub's time minus this PC's, from the latest event (see _follow_hub_clock)."""
         self.highlight_seconds = highlight_seconds
         self.counter_ids = model.shown_counters(config, device.zone)
         self.timezone = config.mpp.timezone
@@ -109,6 +111,8 @@ class HallDisplay(QWidget):
 
     def on_message(self, message: Any) -> None:
         """Re-render from the bridge's view; highlight a call that just happened."""
+        if isinstance(message, dict) and message.get("type") == "event":
+            self._follow_hub_clock(message["event"]["at"])
         call = model.live_call(message, self.counter_ids) if isinstance(message, dict) else None
         if call is not None:
             self.highlights[call.counter_id] = time.monotonic() + self.highlight_seconds
@@ -118,6 +122,15 @@ class HallDisplay(QWidget):
         self.refresh()
         if call is not None:
             self.called.emit(call)
+
+    def _follow_hub_clock(self, at: str) -> None:
+        """Show the hub's time: it is the one the calls are stamped with (a TV's own clock
+        may be minutes off, and the demo runs the hub on a shifted clock)."""
+        try:
+            hub_time = dt.datetime.fromisoformat(at)
+        except ValueError:
+            return
+        self.clock_offset = hub_time - self.clock()
 
     def on_state(self, status: str, _detail: str) -> None:
         """Show or hide the offline mark."""
@@ -137,7 +150,7 @@ class HallDisplay(QWidget):
 
     def tick(self) -> None:
         """Once a second: the clock, and ending highlights that ran out."""
-        self.header.now = model.local_now(self.clock(), self.timezone)
+        self.header.now = model.local_now(self.clock() + self.clock_offset, self.timezone)
         self.header.update()
         if self.highlights and not self.highlighted:
             self.highlights.clear()

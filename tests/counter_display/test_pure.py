@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from counter_display import texts
 from counter_display.counter.state import Situation, allowed_actions, situation_from_view
@@ -137,3 +138,24 @@ def test_running_text_from_the_config_or_the_supervisor_of_today(mall: MallConfi
     today = {"settings": {"running_text": {"id": "Layanan KTP tutup pukul 14.00", "en": None}}}
     assert model.running_text(mall, today) == "Layanan KTP tutup pukul 14.00"
     assert model.running_text(mall, {"settings": {"running_text": None}}).startswith("Selamat")
+
+
+def test_the_hall_clock_follows_the_hub_not_the_tv(qtbot: QtBot) -> None:
+    """A TV whose own clock is off (or a demo hub on a shifted clock) shows the hub's time."""
+    from counter_display.hall.display import HallDisplay
+    from hub.client.qt_bridge import HubBridge
+    from tests.factories import small_mall
+
+    jakarta = ZoneInfo("Asia/Jakarta")
+    tv_time = dt.datetime(2026, 11, 23, 22, 15, tzinfo=jakarta)
+    mall = small_mall()
+    bridge = HubBridge("ws://127.0.0.1:9", "display-z1", "display-token-for-tests")
+    display = HallDisplay(mall, mall.device("display-z1"), bridge, clock=lambda: tv_time)
+    qtbot.addWidget(display)
+    display.tick()
+    assert display.header.now is not None and display.header.now.hour == 22
+    display.on_message({"type": "event", "seq": 1, "prev_seq": 0, "counters": {},
+                        "event": {"type": "counter_opened", "at": "2026-11-23T10:16:00+07:00",
+                                  "counter_id": "c1", "staff": None}})
+    display.tick()
+    assert display.header.now.strftime("%H:%M") == "10:16"

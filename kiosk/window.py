@@ -46,6 +46,8 @@ class KioskWindow(QMainWindow):
         self.service_id: str | None = None
         self.screen_name = "welcome"
         self.timezone = ZoneInfo(config.mpp.timezone)
+        self.clock_offset = dt.timedelta(0)
+        """The hub's time minus this PC's, from the latest event."""
         self.setWindowTitle(f"Anjungan Antrean — {config.mpp.short_name}")
         self.setStyleSheet(STYLE)
         self._build(height)
@@ -243,12 +245,18 @@ class KioskWindow(QMainWindow):
         self.stack.setCurrentWidget(page)
 
     def _tick(self) -> None:
-        now = dt.datetime.now(self.timezone)
+        now = dt.datetime.now(self.timezone) + self.clock_offset
         self.date.setText(f"{long_date(now, self.language)}   {now:%H:%M}")
 
     # ------------------------------------------------------------ signals
 
     def _on_hub_message(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "event":  # show the hub's time, which tickets carry
+            try:
+                hub_time = dt.datetime.fromisoformat(message["event"]["at"])
+                self.clock_offset = hub_time - dt.datetime.now(self.timezone)
+            except (KeyError, ValueError):
+                pass
         if "settings" in message or message.get("type") == "snapshot":
             if self.screen_name != "message":
                 self.render()  # paused or resumed by a supervisor, or a fresh view

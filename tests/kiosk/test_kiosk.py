@@ -276,3 +276,12 @@ def test_an_idle_kiosk_goes_back_to_welcome(qtbot: Any, kiosk: Kiosk) -> None:
     assert kiosk.window.screen_name == "detail"
     qtbot.waitUntil(lambda: kiosk.window.screen_name == "welcome", timeout=5000)
     assert "Sentuh" in texts(kiosk)
+
+
+def test_the_kiosk_clock_follows_the_hub(qtbot: Any, kiosk: Kiosk) -> None:
+    """The hub in these tests lives on Monday 09:00; the kiosk shows that, not the PC's time."""
+    walk_to_ktp(qtbot, kiosk)
+    tap_button(qtbot, kiosk, "Ambil Nomor Antrean")  # any event carries the hub's time
+    qtbot.waitUntil(lambda: "A-001" in texts(kiosk), timeout=10_000)
+    kiosk.window._tick()
+    assert kiosk.window.date.text().endswith("09:00")

@@ -87,7 +87,7 @@ class HubCore:
         self.log = log_store
         self.clock = clock
         self.engine = QueueEngine(config)
-        self.rebuild_seconds = self._rebuild()
+        self._rebuild()
 
     @classmethod
     def open(cls, config: MallConfig, db_path: str | Path, clock: Clock = system_clock) -> HubCore:

@@ -57,7 +57,6 @@ class Client:
 
     connection: ServerConnection
     device: Device
-    connected_at: float = field(default_factory=time.monotonic)
     tokens: float = RATE_BURST
     refilled_at: float = field(default_factory=time.monotonic)
     dropped: int = 0
@@ -113,6 +112,8 @@ class HubServer:
         self._tick_task: asyncio.Task[None] | None = None
         self._last_availability: dict[str, tuple[bool, str | None]] = {}
         self.committer = GroupCommitter(core)
+        self._zone_counters: dict[str | None, set[str] | None] = {}
+        """Counters each display zone shows; asked for every event, so computed once."""
         self._in_flight: dict[RequestKey, tuple[asyncio.Future[None], dict[str, Any]]] = {}
 
     # ----------------------------------------------------------- lifecycle
@@ -312,7 +313,9 @@ class HubServer:
         if role == "survey":
             return {scope} if scope else set()
         if role == "display":
-            return zone_counters(self.config, scope)
+            if scope not in self._zone_counters:
+                self._zone_counters[scope] = zone_counters(self.config, scope)
+            return self._zone_counters[scope]
         return None
 
     def _device_report(self) -> dict[str, Any]:
@@ -470,10 +473,6 @@ class HubServer:
         broadcast([c.connection for c in self.clients if c.device.role == "supervisor"], text)
 
     # ----------------------------------------------------------- broadcast
-
-    def _broadcast(self, logged: list[LoggedEvent]) -> None:
-        """Push already-written events to every group allowed to see them, in order."""
-        self._deliver(self._render(logged))
 
     def _render(self, logged: list[LoggedEvent]) -> list[tuple[Group, str]]:
         """Each event as each group sees it, in send order (call right after preparing).

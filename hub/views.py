@@ -25,8 +25,10 @@ def service_view(engine: QueueEngine, service_id: str, at: dt.datetime) -> dict[
     state = engine.availability(service_id, at)
     ahead, minutes = engine.estimate_wait(service_id, at)
     queue = engine.queues[service_id]
-    oldest = min((engine.tickets[t].issued_at for line in (queue.transferred, queue.priority,
-                                                           queue.normal) for t in line),
+    # The priority and normal lines are in issue order, so their heads are their oldest;
+    # transferred visits queue by transfer time and are few, so all of them are looked at.
+    heads = [next(iter(line)) for line in (queue.priority, queue.normal) if line]
+    oldest = min((engine.tickets[t].issued_at for t in [*heads, *queue.transferred]),
                  default=None)
     return {
         "open": state.open,

@@ -61,6 +61,20 @@ class Page(QWidget):
         """Remove all content before rebuilding."""
         _clear_layout(self.outer)
 
+    def add_centred_button(self, text: str, points: float, height: float, width: int,
+                           action: Callable[[], None]) -> None:
+        """Add a big green button, `width` parts of a row of width + 2 (centred)."""
+        press = QPushButton(text)
+        press.setObjectName("primary")
+        press.setFont(font(self.pt(points), True))
+        press.setMinimumHeight(int(self.pt(height)))
+        press.clicked.connect(action)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(press, width)
+        row.addStretch(1)
+        self.outer.addLayout(row)
+
 
 def _clear_layout(layout: Any) -> None:
     while layout.count():
@@ -97,16 +111,7 @@ class WelcomePage(Page):
             self.outer.addWidget(label(config.mpp.address, self.pt(14),
                                        align=Qt.AlignmentFlag.AlignHCenter))
         self.outer.addStretch(1)
-        start = QPushButton(t("touch_to_start", language))
-        start.setObjectName("primary")
-        start.setFont(font(self.pt(26), True))
-        start.setMinimumHeight(int(self.pt(150)))
-        start.clicked.connect(on_start)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(start, 4)
-        row.addStretch(1)
-        self.outer.addLayout(row)
+        self.add_centred_button(t("touch_to_start", language), 26, 150, 4, on_start)
         self.outer.addStretch(1)
         languages = QHBoxLayout()
         languages.addStretch(1)
@@ -434,14 +439,5 @@ class MessagePage(Page):
         self.outer.addStretch(1)
         if button is not None:
             text, action = button
-            press = QPushButton(text)
-            press.setObjectName("primary")
-            press.setFont(font(self.pt(22), True))
-            press.setMinimumHeight(int(self.pt(90)))
-            press.clicked.connect(action)
-            row = QHBoxLayout()
-            row.addStretch(1)
-            row.addWidget(press, 2)
-            row.addStretch(1)
-            self.outer.addLayout(row)
+            self.add_centred_button(text, 22, 90, 2, action)
             self.outer.addStretch(1)

@@ -47,7 +47,7 @@ def demo_start(config: MallConfig) -> tuple[dt.datetime, bool]:
     now = dt.datetime.now(zone)
     if now.weekday() <= 3 and dt.time(8, 0) <= now.time() <= dt.time(14, 30):
         return now, False
-    day = next_business_day(ROOT / "config" / "example-mpp.toml", now.date()
+    day = next_business_day(config, now.date()
                             + dt.timedelta(days=1 if now.time() > dt.time(14, 30) else 0))
     return dt.datetime.combine(day, dt.time(8, 0), tzinfo=zone), True
 

@@ -38,7 +38,7 @@ def run_simulation(config_path: Path, out: Path, visitors: int, speed: float, se
     os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
     config = load_config(config_path)
     zone = ZoneInfo(config.mpp.timezone)
-    day = next_business_day(config_path, dt.datetime.now(zone).date())
+    day = next_business_day(config, dt.datetime.now(zone).date())
     start = dt.datetime.combine(day, dt.time(7, 55), tzinfo=zone)
     arrivals = plan_day(config, day, visitors, seed)
     hub = HubProcess(config_path, out / "hub.db", start, speed)

@@ -32,7 +32,6 @@ class EngineState:
         self.counters = {c.id: CounterDesk(c.id) for c in config.counters}
         self.queues = {s.id: ServiceQueue() for s in config.services}
         self.assigned: dict[str, dict[str, None]] = {c.id: {} for c in config.counters}
-        self.last_event_at: dt.datetime | None = None
         self.surveyed: set[str] = set()
         self.parked: dict[str, dict[str, None]] = {c.id: {} for c in config.counters}
         """Tickets each counter parked, oldest first (an index: no scan of the whole day)."""
@@ -151,7 +150,6 @@ class EngineState:
         """Change state by one event. Everything that moves a ticket or counter is here."""
         handler = getattr(self, f"_apply_{event.type}")
         handler(event)
-        self.last_event_at = event.at
 
     def _apply_business_day_started(self, event: ev.BusinessDayStarted) -> None:
         self.business_day = event.business_day

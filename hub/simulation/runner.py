@@ -1,8 +1,7 @@
-"""Run a simulated business day end to end: a hub process, the actors, and the tally."""
+"""What runs a simulated or demo day needs besides the actors: a hub process, a good day."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
@@ -12,32 +11,17 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from hub.config import load_config
+from hub.config import MallConfig
 from hub.schedule import holiday_on
-from hub.simulation.day import SimClock, SimulatedDay, Truth
-from hub.simulation.model import plan_day
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class SimulationResult:
-    """What the day produced: where the database is, and what the actors counted."""
-
-    db_path: Path
-    business_day: dt.date
-    truth: Truth
-    hub_url: str
-
-
-def next_business_day(config_path: Path, after: dt.date) -> dt.date:
+def next_business_day(config: MallConfig, after: dt.date) -> dt.date:
     """The first Monday–Thursday on or after `after` that is not a holiday (most tenants open)."""
-    config = load_config(config_path)
     day = after
     while day.weekday() > 3 or holiday_on(config, day):
         day += dt.timedelta(days=1)
@@ -90,27 +74,3 @@ class HubProcess:
                 self.process.kill()
                 self.process.wait(5)
         self._log.close()
-
-
-def simulate_day(config_path: Path, out: Path, visitors: int, speed: float, seed: int,
-                 day: dt.date | None = None) -> SimulationResult:
-    """Run one compressed business day against a real hub process; return the tally."""
-    config = load_config(config_path)
-    zone = ZoneInfo(config.mpp.timezone)
-    day = day or next_business_day(config_path, dt.datetime.now(zone).date())
-    out.mkdir(parents=True, exist_ok=True)
-    db_path = out / "hub.db"
-    for stale in out.glob("hub.db*"):
-        stale.unlink()
-    start = dt.datetime.combine(day, dt.time(7, 55), tzinfo=zone)
-    arrivals = plan_day(config, day, visitors, seed)
-    hub = HubProcess(config_path, db_path, start, speed)
-    try:
-        hub_now = dt.datetime.fromisoformat(hub.health()["hub_time"])
-        clock = SimClock(hub_now, speed)
-        log.info("simulating %s: %d visitors at %.0fx (hub %s)", day, len(arrivals), speed,
-                 hub.url)
-        truth = asyncio.run(SimulatedDay(config, hub.url, arrivals, clock, seed).run())
-    finally:
-        hub.stop()
-    return SimulationResult(db_path, day, truth, hub.url)

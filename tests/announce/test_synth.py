@@ -214,7 +214,10 @@ def test_generated_chime_is_a_short_soft_ding_dong() -> None:
     audio = chime()
     pcm = wav.read_pcm(audio)
     assert pcm.format == wav.WavFormat(1, 2, 22050)  # joins with espeak-ng output
-    assert 1.0 <= pcm.duration <= 3.0
+    # Three bell tones 0.42 s apart, the last ringing 1.3 s: a ding-dong of about 2 s.
+    assert pcm.duration == pytest.approx(0.42 * 2 + 1.3, abs=0.001)
+    single = wav.read_pcm(chime(tones=[660.0]))
+    assert single.duration == pytest.approx(1.3, abs=0.001)  # each tone adds its spacing
     samples = memoryview(pcm.frames).cast("h")
     assert max(abs(s) for s in samples) <= 0.5 * 32768  # leaves headroom under the speech
     assert wav.rms_level(audio) > 0.05

@@ -25,7 +25,7 @@ async def wait_until(predicate: Any, timeout: float = 10.0) -> None:
     """Yield to the loop until `predicate()` holds (no fixed sleeps)."""
     async def poll() -> None:
         while not predicate():
-            await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)  # ok: re-checks a condition, bounded by the timeout
 
     await asyncio.wait_for(poll(), timeout)
 

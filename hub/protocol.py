@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import from_json
 
 PROTOCOL_VERSION = 1
 
@@ -24,9 +25,13 @@ Ref = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class Message(BaseModel):
-    """Base: strict about unknown fields, so a typo is an error, not a silent default."""
+    """Base: strict about unknown fields and about types, so a typo is an error.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    `strict=True`: a value of the wrong JSON type is refused, never converted
+    ("1" is not the integer 1, 1 and "yes" are not true), as docs/protocol.md promises.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 # ------------------------------------------------------------------ client → hub
@@ -265,11 +270,14 @@ def parse_client_message(raw: str | bytes) -> Any:
 
 
 def _request_id_of(raw: str | bytes) -> str | None:
-    """Best effort: find the request id of a message that failed validation, to answer it."""
-    import json
+    """Best effort: find the request id of a message that failed validation, to answer it.
 
+    Parsed with pydantic's own JSON reader, not `json.loads`: it refuses nesting deeper
+    than the validator does with a ValueError, where `json.loads` of ~60 KB of `[[[[`
+    raises RecursionError and would take the connection down.
+    """
     try:
-        data = json.loads(raw)
+        data = from_json(raw)
     except (ValueError, TypeError):
         return None
     value = data.get("request_id") if isinstance(data, dict) else None

@@ -178,6 +178,10 @@ class QueueRules(Model):
     pause_reasons: list[Identifier] = Field(
         default_factory=lambda: ["istirahat", "sholat", "rapat", "lainnya"]
     )
+    print_confirm_seconds: int = Field(default=30, ge=5, le=600)
+    """A kiosk ticket still pending its print after this long is cancelled (print_unconfirmed)."""
+    reprint_minutes: int = Field(default=5, ge=0, le=120)
+    """A kiosk may print its own ticket again within this long of issuing it (0: never)."""
 
 
 class Tenant(Model):

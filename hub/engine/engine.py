@@ -15,10 +15,17 @@ import datetime as dt
 
 from hub.config.models import Counter
 from hub.engine import events as ev
-from hub.engine.errors import IllegalMove, InvalidArgument, NothingToCall, ServiceUnavailable
+from hub.engine.errors import (
+    IllegalMove,
+    InvalidArgument,
+    NothingToCall,
+    OnBreak,
+    ServiceUnavailable,
+)
 from hub.engine.records import CounterDesk, CounterStatus, Ticket, TicketStatus
 from hub.engine.selection import choose_next
 from hub.engine.state import EngineState
+from hub.schedule import break_at
 
 SURVEY_ELEMENTS = 9
 """SKM elements U1..U9 (PermenPANRB 14/2017)."""
@@ -50,8 +57,13 @@ class QueueEngine(EngineState):
         priority_kind: str | None = None,
         channel: str = "kiosk",
         issued_by: str | None = None,
+        pending: bool = False,
     ) -> list[ev.Event]:
-        """Give a visitor the next number of a service, or refuse with the reason."""
+        """Give a visitor the next number of a service, or refuse with the reason.
+
+        `pending`: the kiosk prints first; the ticket joins the queue only when
+        `confirm_ticket` says the visitor holds it (see records.py).
+        """
         self._require_today(at, "issue a ticket")
         if issued_by is not None and issued_by in self.paused_devices:
             raise IllegalMove("issue a ticket", f"kiosk {issued_by}", "paused by a supervisor")
@@ -83,12 +95,75 @@ class QueueEngine(EngineState):
                 people_ahead=ahead,
                 estimated_wait_minutes=minutes,
                 issued_by=issued_by,
+                pending=pending,
             )
         )
+
+    def confirm_ticket(
+        self, ticket_ref: str, how: str, at: dt.datetime, by: str | None = None
+    ) -> list[ev.Event]:
+        """A pending ticket reached its visitor (printed, or shown on screen): queue it."""
+        self._require_today(at, "confirm a ticket")
+        ticket = self.ticket(ticket_ref)
+        self._require_ticket(ticket, "confirm", TicketStatus.PENDING)
+        if by is not None and ticket.issued_by != by:
+            raise IllegalMove("confirm", f"ticket {ticket.label}", f"not issued by {by}")
+        if how not in ("printed", "on_screen"):
+            raise InvalidArgument(f"unknown confirmation {how!r} (printed or on_screen)")
+        return self._emit(ev.TicketConfirmed(at, ticket.ticket_id, how))
+
+    def cancel_unconfirmed(self, at: dt.datetime) -> list[ev.Event]:
+        """Cancel pending tickets whose print was not confirmed in time: nobody holds them."""
+        limit = dt.timedelta(seconds=self.config.queue.print_confirm_seconds)
+        overdue = [ticket_id for queue in self.queues.values() for ticket_id in queue.pending
+                   if at - self.tickets[ticket_id].issued_at >= limit]
+        emitted: list[ev.Event] = []
+        for ticket_id in overdue:
+            emitted += self._emit(ev.TicketCancelled(at, ticket_id, "print_unconfirmed"))
+        return emitted
+
+    def next_unconfirmed_deadline(self) -> dt.datetime | None:
+        """When the oldest pending ticket runs out of time (None: nothing is pending)."""
+        issued = [self.tickets[t].issued_at for q in self.queues.values() for t in q.pending]
+        if not issued:
+            return None
+        return min(issued) + dt.timedelta(seconds=self.config.queue.print_confirm_seconds)
+
+    def reprint_ticket(
+        self, ticket_ref: str, at: dt.datetime, by: str, kiosk: str | None = None
+    ) -> list[ev.Event]:
+        """Print today's ticket again, same number (jammed or torn paper).
+
+        A kiosk (`kiosk` None) may reprint only what it issued, within the configured
+        minutes and before the visit ended; a supervisor names the kiosk that prints.
+        """
+        self._require_today(at, "reprint a ticket")
+        ticket = self.ticket(ticket_ref)
+        if kiosk is None:
+            limit = dt.timedelta(minutes=self.config.queue.reprint_minutes)
+            if ticket.issued_by != by:
+                raise IllegalMove("reprint", f"ticket {ticket.label}", f"not issued by {by}")
+            if ticket.status.is_final:
+                raise IllegalMove("reprint", f"ticket {ticket.label}", ticket.status.value)
+            if at - ticket.issued_at > limit:
+                raise IllegalMove(
+                    "reprint", f"ticket {ticket.label}",
+                    f"issued more than {self.config.queue.reprint_minutes} minutes ago",
+                    "ask the MPP staff",
+                )
+        else:
+            try:
+                role = self.config.device(kiosk).role
+            except KeyError:
+                raise InvalidArgument(f"unknown device {kiosk!r}") from None
+            if role != "kiosk":
+                raise InvalidArgument(f"only a kiosk prints tickets, {kiosk} is a {role}")
+        return self._emit(ev.TicketReprinted(at, ticket.ticket_id, kiosk or by, by))
 
     def call_next(self, counter_id: str, at: dt.datetime) -> list[ev.Event]:
         """Call the next waiting visitor for this counter's services."""
         _, desk = self._idle_desk(counter_id, at, "call next")
+        self._require_no_break(at)
         counter = self.counter_config(counter_id)
         ticket_id = choose_next(
             counter, desk, self.queues, self.assigned[counter_id], self.config.queue
@@ -107,6 +182,7 @@ class QueueEngine(EngineState):
             return self._emit(
                 ev.TicketCalled(at, ticket.ticket_id, counter_id, ticket.service_id, "resume")
             )
+        self._require_no_break(at)
         self._require_ticket(ticket, "call", TicketStatus.WAITING)
         if ticket.assigned_counter_id not in (None, counter_id):
             raise IllegalMove(
@@ -201,14 +277,15 @@ class QueueEngine(EngineState):
     def cancel_ticket(
         self, ticket_ref: str, reason: str, at: dt.datetime, by: str | None = None
     ) -> list[ev.Event]:
-        """Withdraw a waiting ticket that never reached its visitor (print failure).
+        """Withdraw a pending or waiting ticket that never reached its visitor (print failure).
 
         With `by`, only the device that issued the ticket may withdraw it, and only
         before any counter touched it.
         """
         self._require_today(at, "cancel a ticket")
         ticket = self.ticket(ticket_ref)
-        self._require_ticket(ticket, "cancel", TicketStatus.WAITING)
+        if ticket.status != TicketStatus.PENDING:
+            self._require_ticket(ticket, "cancel", TicketStatus.WAITING)
         if by is not None and (ticket.issued_by != by or ticket.transfer_count):
             raise IllegalMove("cancel", f"ticket {ticket.label}",
                               f"not issued by {by}" if ticket.issued_by != by else "transferred")
@@ -329,6 +406,11 @@ class QueueEngine(EngineState):
                 command, f"business day {self.business_day_of(at)}", "not started",
                 "call start_day first",
             )
+
+    def _require_no_break(self, at: dt.datetime) -> None:
+        pause = break_at(self.config, self.local(at))
+        if pause is not None:
+            raise OnBreak(pause.reason.id, pause.reason.en, self.break_ends_at(at))
 
     def _desk(self, counter_id: str, at: dt.datetime, command: str) -> CounterDesk:
         self._counter(counter_id)

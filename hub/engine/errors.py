@@ -81,6 +81,19 @@ class ServiceUnavailable(QueueError):
         self.opens_at = opens_at
 
 
+class OnBreak(QueueError):
+    """No calls during a configured break (Friday prayer, lunch); says which and until when."""
+
+    code = "on_break"
+
+    def __init__(self, reason_id: str, reason_en: str | None, ends_at: dt.datetime) -> None:
+        super().__init__(f"calls wait during the break ({reason_en or reason_id}) "
+                         f"until {ends_at:%H:%M}")
+        self.reason_id = reason_id
+        self.reason_en = reason_en
+        self.ends_at = ends_at
+
+
 class InvalidArgument(QueueError):
     """A command's argument is not acceptable (unknown pause reason, empty transfer…)."""
 

@@ -45,9 +45,31 @@ class TicketIssued(Event):
     priority_kind: str | None
     channel: str
     people_ahead: int
-    estimated_wait_minutes: int
+    estimated_wait_minutes: int | None
+    """None: no counter serving the service is open, so nobody can say."""
     issued_by: str | None = None
     """The device (kiosk) that issued it; only that device may cancel it."""
+    pending: bool = False
+    """True: not in the queue until the kiosk confirms the print (TicketConfirmed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TicketConfirmed(Event):
+    """A pending ticket reached its visitor (`how`: printed, or on_screen) and joins the queue."""
+
+    type: ClassVar[str] = "ticket_confirmed"
+    ticket_id: str
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class TicketReprinted(Event):
+    """The same ticket printed again (jammed or torn paper) by `device_id`, asked by `by`."""
+
+    type: ClassVar[str] = "ticket_reprinted"
+    ticket_id: str
+    device_id: str
+    by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +254,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
     for cls in (
         BusinessDayStarted,
         TicketIssued,
+        TicketConfirmed,
+        TicketReprinted,
         TicketCalled,
         TicketRecalled,
         TicketParked,

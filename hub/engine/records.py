@@ -4,11 +4,16 @@ Theory of operation
 -------------------
 A ticket moves through these states; every arrow is one event:
 
-    WAITING --called--> CALLED --finished-->  DONE      (final)
-       ^                  |  |---no_show-->  NO_SHOW   (final)
-       |                  |  '--parked---->  PARKED --called(resume)--> CALLED
-       '---transferred----'
-    WAITING --cancelled--> CANCELLED (final)     any non-final --expired--> EXPIRED (final)
+    PENDING --confirmed--> WAITING --called--> CALLED --finished-->  DONE     (final)
+                              ^                  |  |---no_show-->  NO_SHOW  (final)
+                              |                  |  '--parked---->  PARKED
+                              '---transferred----'       PARKED --called(resume)--> CALLED
+    PENDING or WAITING --cancelled--> CANCELLED (final)   any non-final --expired--> EXPIRED (final)
+
+A kiosk with a printer asks for a PENDING ticket: it is numbered but not in the queue (no
+counter can call it) until the kiosk confirms the paper is out ("print first, then
+queue"); one never confirmed is cancelled as `print_unconfirmed`. Other tickets start
+WAITING.
 
 A counter is CLOSED, OPEN (idle), SERVING (holds exactly one CALLED ticket) or PAUSED.
 Everything that affects these transitions lives in `QueueEngine.apply`; commands only
@@ -26,6 +31,7 @@ from enum import StrEnum
 class TicketStatus(StrEnum):
     """Where a ticket is in its life."""
 
+    PENDING = "pending"
     WAITING = "waiting"
     CALLED = "called"
     PARKED = "parked"
@@ -74,6 +80,7 @@ class Ticket:
     recall_count: int = 0
     called_at: dt.datetime | None = None
     issued_by: str | None = None
+    reprint_count: int = 0
 
     @property
     def is_priority(self) -> bool:
@@ -108,6 +115,8 @@ class ServiceQueue:
     transferred: dict[str, None] = field(default_factory=dict)
     priority: dict[str, None] = field(default_factory=dict)
     normal: dict[str, None] = field(default_factory=dict)
+    pending: dict[str, bool] = field(default_factory=dict)
+    """Numbered tickets still printing (id → priority?): not callable, but ahead of later ones."""
     issued_today: int = 0
     last_number: int = 0
     recent_service_seconds: deque[float] = field(default_factory=deque)
@@ -119,3 +128,4 @@ class ServiceQueue:
         """Remove a ticket from whichever line holds it."""
         for line in (self.transferred, self.priority, self.normal):
             line.pop(ticket_id, None)
+        self.pending.pop(ticket_id, None)

@@ -109,31 +109,51 @@ class EngineState:
         """Return how many tickets wait for a service (not counting parked ones)."""
         return len(self.queues[service_id])
 
+    def counters_open(self, service_id: str) -> int:
+        """Return how many counters serving the service are staffed now (open or serving)."""
+        return sum(1 for c in self.counters_serving(service_id)
+                   if self.counters[c.id].status in (CounterStatus.OPEN, CounterStatus.SERVING))
+
     def estimate_wait(
         self, service_id: str, at: dt.datetime, priority: bool = False
-    ) -> tuple[int, int]:
+    ) -> tuple[int, int | None]:
         """Return (people ahead, estimated minutes) for a ticket issued now.
 
-        The estimate is people ahead × mean of recent service times (the configured
-        standard until there are some), shared among the counters serving the
-        service, plus what is left of a break in progress.
+        People ahead are those numbered before a new ticket who will be called before it
+        (printing ones included). The estimate is people ahead × mean of recent service
+        times (the configured standard until there are some), shared among the counters
+        that will call them: open ones, and during a break those paused until its end;
+        plus what is left of the break. With no such counter nobody can say: None.
         """
         service = self._service(service_id)
         queue = self.queues[service_id]
-        ahead = len(queue.transferred) + len(queue.priority)
+        pending_priority = sum(queue.pending.values())
+        ahead = len(queue.transferred) + len(queue.priority) + pending_priority
         if not priority:
-            ahead += len(queue.normal)
-        recent = queue.recent_service_seconds
-        mean_seconds = sum(recent) / len(recent) if recent else service.service_minutes * 60
-        serving = self.counters_serving(service_id)
-        staffed = [c for c in serving if self.counters[c.id].status != CounterStatus.CLOSED]
-        seconds = ahead * mean_seconds / max(1, len(staffed) or len(serving))
+            ahead += len(queue.normal) + len(queue.pending) - pending_priority
         local = self.local(at)
         pause = break_at(self.config, local)
+        wanted = (CounterStatus.OPEN, CounterStatus.SERVING)
         if pause is not None:
-            end = dt.datetime.combine(local.date(), pause.end, tzinfo=local.tzinfo)
-            seconds += (end - local).total_seconds()
+            wanted += (CounterStatus.PAUSED,)
+        available = sum(1 for c in self.counters_serving(service_id)
+                        if self.counters[c.id].status in wanted)
+        if available == 0:
+            return ahead, None
+        recent = queue.recent_service_seconds
+        mean_seconds = sum(recent) / len(recent) if recent else service.service_minutes * 60
+        seconds = ahead * mean_seconds / available
+        if pause is not None:
+            seconds += (self.break_ends_at(local) - local).total_seconds()
         return ahead, math.ceil(seconds / 60)
+
+    def break_ends_at(self, at: dt.datetime) -> dt.datetime:
+        """When the break in progress at `at` ends (mall time); `at` itself if none is."""
+        local = self.local(at)
+        pause = break_at(self.config, local)
+        if pause is None:
+            return local
+        return dt.datetime.combine(local.date(), pause.end, tzinfo=local.tzinfo)
 
     def parked_at(self, counter_id: str) -> list[Ticket]:
         """Return the tickets a counter parked, oldest first."""
@@ -179,7 +199,29 @@ class EngineState:
         queue = self.queues[event.service_id]
         queue.issued_today += 1
         queue.last_number = max(queue.last_number, event.number)
-        (queue.priority if ticket.is_priority else queue.normal)[ticket.ticket_id] = None
+        if event.pending:
+            ticket.status = TicketStatus.PENDING
+            queue.pending[ticket.ticket_id] = ticket.is_priority
+        else:
+            (queue.priority if ticket.is_priority else queue.normal)[ticket.ticket_id] = None
+
+    def _apply_ticket_confirmed(self, event: ev.TicketConfirmed) -> None:
+        ticket = self.tickets[event.ticket_id]
+        queue = self.queues[ticket.service_id]
+        queue.pending.pop(ticket.ticket_id, None)
+        ticket.status = TicketStatus.WAITING
+        line = queue.priority if ticket.is_priority else queue.normal
+        last = next(reversed(line), None)
+        if last is None or self.tickets[last].issued_at <= ticket.issued_at:
+            line[ticket.ticket_id] = None
+            return
+        # Another kiosk's later ticket was confirmed first: keep the line in issue order.
+        ordered = sorted([*line, ticket.ticket_id], key=lambda t: self.tickets[t].issued_at)
+        line.clear()
+        line.update(dict.fromkeys(ordered))
+
+    def _apply_ticket_reprinted(self, event: ev.TicketReprinted) -> None:
+        self.tickets[event.ticket_id].reprint_count += 1
 
     def _apply_ticket_called(self, event: ev.TicketCalled) -> None:
         ticket = self.tickets[event.ticket_id]

@@ -71,30 +71,6 @@ def test_commands_refuse_a_day_that_was_not_started(engine: QueueEngine) -> None
         engine.issue_ticket("ktp", at(8, day=TUESDAY))
 
 
-def test_issue_reports_people_ahead_and_wait_from_standard_then_recent_times(
-    engine: QueueEngine,
-) -> None:
-    for minute in range(4):
-        issue(engine, "ktp", at(8, minute))
-    fifth = issue(engine, "ktp", at(8, 5))
-    # 4 ahead × 10 standard minutes, shared by the 2 counters serving ktp (both closed).
-    assert (fifth.people_ahead, fifth.estimated_wait_minutes) == (4, 20)
-    engine.open_counter("c2", at(8, 6))
-    engine.call_next("c2", at(8, 6))
-    engine.finish("c2", at(8, 8))  # served in 2 minutes
-    sixth = issue(engine, "ktp", at(8, 9))
-    # 4 waiting × 2 recent minutes on the one staffed counter.
-    assert (sixth.people_ahead, sixth.estimated_wait_minutes) == (4, 8)
-
-
-def test_wait_estimate_includes_the_rest_of_a_break() -> None:
-    engine = QueueEngine(small_mall())
-    engine.start_day(at(12, day=FRIDAY))
-    ticket = issue(engine, "ktp", at(12, day=FRIDAY))
-    assert ticket.people_ahead == 0
-    assert ticket.estimated_wait_minutes == 60  # Sholat Jumat until 13:00
-
-
 def test_closed_day_cutoff_quota_and_holiday_refuse_with_reason_and_opening() -> None:
     engine = QueueEngine(small_mall())
     engine.start_day(at(9))

@@ -32,7 +32,10 @@ def _common_arguments(parser: argparse.ArgumentParser, role: str) -> None:
                         help=f"this device's id in the config (role = \"{role}\")")
     parser.add_argument("--hub", metavar="URL",
                         help="hub address (default: ws://HOST:PORT from [hub] in the config)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    # Also accepted before the subcommand (see build_parser); SUPPRESS keeps this one from
+    # resetting a -v given there.
+    parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="log debug messages")
 
 
 def build_parser(apps: list[App] | None = None) -> argparse.ArgumentParser:
@@ -42,6 +45,7 @@ def build_parser(apps: list[App] | None = None) -> argparse.ArgumentParser:
         description="Antrean MPP screens that follow the hub: the counter terminal at each "
         "loket and the hall display (TV).",
     )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for app in apps if apps is not None else APPS:
         sub = commands.add_parser(app.name, help=app.help, description=app.description)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -30,8 +32,44 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _db_to_create_problem(db: Path) -> str | None:
+    """Say why the hub should not create its log at `db` (None if it may).
+
+    The hub creates the log's own folder at most: a mistyped path should be refused, not
+    silently grown into a folder tree somewhere unexpected.
+    """
+    folder = db.parent
+    if db.is_dir():
+        return f"--db: {db} is a folder; give the database file inside it, e.g. {db / 'antrean.db'}"
+    if folder.is_dir():
+        return None
+    if folder.exists():
+        return f"--db: {folder} is not a folder"
+    if folder.parent.is_dir():
+        return None
+    return (f"--db: folder {folder.parent} does not exist; the hub creates only the "
+            f"database's own folder — check the path, or create it first (mkdir -p {folder})")
+
+
+def _listen_problem(host: str, port: int, error: OSError) -> str:
+    """One line saying why the hub cannot listen, with what to do about the usual causes."""
+    where = f"{host or '*'}:{port}"
+    if error.errno == errno.EADDRINUSE:
+        why = ("address already in use — another program (another hub?) listens there; "
+               "stop it or choose another --port")
+    elif error.errno == errno.EACCES:
+        why = "permission denied — ports below 1024 need extra rights; choose another --port"
+    elif error.errno == errno.EADDRNOTAVAIL:
+        why = "this machine has no such address; check --host or [hub] host"
+    elif error.errno is not None and error.errno > 0:
+        why = os.strerror(error.errno)
+    else:  # a name that does not resolve (socket.gaierror): its own text says it best
+        why = error.strerror or str(error)
+    return f"serve: cannot listen on {where}: {why}"
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
-    """Run the hub until SIGINT or SIGTERM."""
+    """Run the hub until SIGINT or SIGTERM; refuse in one line, creating nothing, if it cannot."""
     import asyncio
     import datetime as dt
     import signal
@@ -46,43 +84,75 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         for problem in error.problems:
             log.error("%s", problem)
         return 1
+    db_problem = _db_to_create_problem(args.db)
+    if db_problem is not None:
+        print(f"serve: {db_problem}", file=sys.stderr)
+        return 1
     host = args.host or config.hub.host
     port = config.hub.port if args.port is None else args.port
     ssl_context = None
     if config.hub.tls_cert and config.hub.tls_key:
         base = args.config.parent
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ssl_context.load_cert_chain(base / config.hub.tls_cert, base / config.hub.tls_key)
-    args.db.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            ssl_context.load_cert_chain(base / config.hub.tls_cert, base / config.hub.tls_key)
+        except (OSError, ssl.SSLError) as error:
+            print(f"serve: {args.config}: hub.tls_cert/tls_key: cannot load "
+                  f"{base / config.hub.tls_cert} and {base / config.hub.tls_key}: {error}",
+                  file=sys.stderr)
+            return 1
 
     clock = system_clock
     if args.clock_start:
         from zoneinfo import ZoneInfo
 
-        start = dt.datetime.fromisoformat(args.clock_start)
+        try:
+            start = dt.datetime.fromisoformat(args.clock_start)
+        except ValueError:
+            print(f"serve: --clock-start: expected a time like 2026-11-23T08:00, "
+                  f"not {args.clock_start!r}", file=sys.stderr)
+            return 1
         if start.tzinfo is None:
             start = start.replace(tzinfo=ZoneInfo(config.mpp.timezone))
         clock = AcceleratedClock(start, args.clock_speed)
         log.warning("demo clock: hub time starts at %s and runs %.0fx real time",
                     start.isoformat(), args.clock_speed)
 
-    async def run() -> None:
+    async def run() -> int:
+        if port != 0:
+            # Try the address before the database exists: a hub that cannot listen must
+            # leave nothing behind (a stray empty log, a new folder).
+            try:
+                probe = await asyncio.get_running_loop().create_server(
+                    asyncio.Protocol, host, port)
+            except OSError as error:
+                print(_listen_problem(host, port, error), file=sys.stderr)
+                return 1
+            probe.close()
+            await probe.wait_closed()
+        args.db.parent.mkdir(exist_ok=True)
         core = HubCore.open(config, args.db, clock)
         server = HubServer(core, ssl_context)
+        try:
+            bound = await server.start(host, port)
+        except OSError as error:  # taken in the instant since the probe
+            await server.stop()
+            core.close()
+            print(_listen_problem(host, port, error), file=sys.stderr)
+            return 1
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        bound = await server.start(host, port)
         if args.port_file:
             args.port_file.write_text(str(bound))
         log.info("serving %s from %s; Ctrl-C stops", config.mpp.name, args.db)
         await stop.wait()
         await server.stop()
         core.close()
+        return 0
 
-    asyncio.run(run())
-    return 0
+    return asyncio.run(run())
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -97,6 +167,10 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     """Check the event log's hash chain; exit 0 if intact, 1 at the first break."""
     from hub.verify import verify_command
 
+    if args.db.is_dir():  # SQLite would only say "disk I/O error"
+        print(f"verify: --db: {args.db} is a folder; give the hub's event log file in it",
+              file=sys.stderr)
+        return 2
     return verify_command(args.db, args.expect, args.json)
 
 
@@ -107,10 +181,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Antrean MPP hub: the one authority for queue numbers and counter state.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    # -v is also accepted after the command (`hub check -v`); SUPPRESS keeps a subcommand
+    # that was not given -v from resetting one given before the command.
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="log debug messages")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = commands.add_parser(
-        "check", help="validate a configuration file",
+        "check", parents=[verbose], help="validate a configuration file",
         description="Validate a mall configuration (TOML). Exit 0 if usable, else 1 and "
         "list every problem as FILE: KEY PATH: WHAT IS WRONG.",
     )
@@ -118,14 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(handler=_cmd_check)
 
     serve = commands.add_parser(
-        "serve", help="run the hub (websocket server)",
+        "serve", parents=[verbose], help="run the hub (websocket server)",
         description="Run the hub: the websocket server every kiosk, counter, display and "
         "supervisor connects to. SIGINT/SIGTERM stop it cleanly. GET /health answers over "
         "plain HTTP on the same port.",
     )
     serve.add_argument("--config", required=True, type=Path, help="configuration file (TOML)")
     serve.add_argument("--db", required=True, type=Path,
-                       help="SQLite event log (created if missing)")
+                       help="SQLite event log (created if missing, and its folder too if that "
+                       "folder's parent exists; a deeper missing path is refused)")
     serve.add_argument("--host", help="address to listen on (default: [hub] host in config)")
     serve.add_argument("--port", type=int,
                        help="port to listen on; 0 lets the OS choose (default: [hub] port)")
@@ -140,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(handler=_cmd_serve)
 
     report = commands.add_parser(
-        "report", help="write a visitor and IKM report (CSV, XLSX or PDF)",
+        "report", parents=[verbose], help="write a visitor and IKM report (CSV, XLSX or PDF)",
         description="Report a year, month or day from the event log (read-only): visitors "
         "per month/day/hour, tenant, service and category; outcomes; waiting and service "
         "times; busiest hours; priority; channels; SKM/IKM. Prints the event-log chain "
@@ -162,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(handler=_cmd_report)
 
     verify = commands.add_parser(
-        "verify", help="check that the event log is intact (hash chain)",
+        "verify", parents=[verbose], help="check that the event log is intact (hash chain)",
         description="Walk the event log recomputing its SHA-256 hash chain. Exit 0 if "
         "intact (prints the count and the head), 1 at the first break (prints the seq and "
         "why: row missing, content edited, hash edited), 2 if the log cannot be read.",

@@ -173,12 +173,17 @@ def _parser() -> argparse.ArgumentParser:
     """Describe the command line."""
     parser = argparse.ArgumentParser(prog="python -m ticket_printer", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log diagnostics")
+    # -v is also accepted after the command; SUPPRESS keeps a command given no -v from
+    # resetting one given before it.
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="log diagnostics")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    profiles = commands.add_parser("profiles", help="list printer profiles")
+    profiles = commands.add_parser("profiles", parents=[verbose], help="list printer profiles")
     profiles.set_defaults(run=_profiles)
 
-    preview = commands.add_parser("preview", help="render a ticket to a PNG")
+    preview = commands.add_parser("preview", parents=[verbose], help="render a ticket to a PNG")
     _paper_options(preview)
     preview.add_argument("--out", required=True, help="PNG file to write")
     preview.add_argument("--language", choices=("id", "en"), default="id")
@@ -191,12 +196,12 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--save-bytes", help="also write the ESC/POS bytes to this file")
     preview.set_defaults(run=_preview)
 
-    test = commands.add_parser("print-test", help="print a sample ticket")
+    test = commands.add_parser("print-test", parents=[verbose], help="print a sample ticket")
     _target_options(test)
     test.add_argument("--language", choices=("id", "en"), default="id")
     test.set_defaults(run=_print_test)
 
-    status = commands.add_parser("status", help="ask the printer for its status")
+    status = commands.add_parser("status", parents=[verbose], help="ask the printer for its status")
     _target_options(status)
     status.set_defaults(run=_status)
     return parser

@@ -18,6 +18,10 @@ from hub.reports.skm import IkmWeight
 def report_command(db: Path, config_path: Path, period_text: str, fmt: Format, out: Path,
                    tenant_id: str | None = None, ikm_weight: IkmWeight = "exact") -> int:
     """Write one report; print the file and the chain head; 0 on success, 1 on a problem."""
+    if db.is_dir():  # SQLite would only say "disk I/O error"
+        print(f"report: --db: {db} is a folder; give the hub's event log file in it",
+              file=sys.stderr)
+        return 1
     try:
         config = load_config(config_path)
     except ConfigError as error:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hub.engine import QueueError, ServiceUnavailable
+from hub.engine import OnBreak, QueueError, ServiceUnavailable
 
 _DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
@@ -36,6 +36,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "invalid_argument": ("Isian perintah tidak valid.", "Invalid command argument."),
     "service_unavailable": ("Layanan tidak menerima antrean saat ini.",
                             "The service is not taking tickets now."),
+    "on_break": ("Pemanggilan menunggu sampai waktu istirahat selesai.",
+                 "Calls wait until the break ends."),
 }
 
 UNAVAILABLE: dict[str, tuple[str, str]] = {
@@ -78,4 +80,14 @@ def describe_queue_error(error: QueueError) -> dict[str, object]:
             message_id, message_en = f"{message_id} {more_id}", f"{message_en} {more_en}"
             body["opens_at"] = error.opens_at.isoformat()
         body.update(message_id=message_id, message_en=message_en, reason=error.reason)
+    elif isinstance(error, OnBreak):
+        message_id, message_en = break_text(error.reason_id, error.reason_en, error.ends_at)
+        body.update(message_id=message_id, message_en=message_en,
+                    ends_at=error.ends_at.isoformat())
     return body
+
+
+def break_text(reason_id: str, reason_en: str | None, ends_at: dt.datetime) -> tuple[str, str]:
+    """Say a break and its end: "Istirahat Sholat Jumat, dilanjutkan 13.00"."""
+    return (f"Istirahat {reason_id}, dilanjutkan {ends_at:%H.%M}.",
+            f"Break ({reason_en or reason_id}), resuming at {ends_at:%H:%M}.")

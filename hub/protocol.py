@@ -71,6 +71,25 @@ class IssueTicket(Request):
     service_id: Ref
     priority_kind: Ref | None = None
     language: Literal["id", "en"] = "id"
+    await_print: bool = False
+    """True (a kiosk with a printer): the ticket stays pending, not callable, until
+    `confirm_ticket`; unconfirmed after `queue.print_confirm_seconds` it is cancelled."""
+
+
+class ConfirmTicket(Request):
+    """Kiosk: the pending ticket reached the visitor (printed, or shown on screen by policy)."""
+
+    type: Literal["confirm_ticket"]
+    ticket_id: Ref
+    how: Literal["printed", "on_screen"] = "printed"
+
+
+class ReprintTicket(Request):
+    """Kiosk: print its own ticket again (jammed paper); supervisor: any of today's at a kiosk."""
+
+    type: Literal["reprint_ticket"]
+    ticket_id: Ref
+    kiosk_id: Ref | None = None
 
 
 class CancelTicket(Request):
@@ -220,7 +239,8 @@ class CloseCounter(CounterCommand):
 
 
 ClientMessage = Annotated[
-    Hello | Resync | Ping | IssueTicket | CancelTicket | ReportDeviceStatus | SubmitSurvey
+    Hello | Resync | Ping | IssueTicket | ConfirmTicket | ReprintTicket | CancelTicket
+    | ReportDeviceStatus | SubmitSurvey
     | SetServiceClosed | SetCounterServices | SetDevicePaused | SetRunningText | CallNext
     | CallTicket | Recall | MarkNoShow | Park | ResumeParked | Transfer | Finish | OpenCounter
     | PauseCounter | ResumeCounter | CloseCounter,
@@ -234,11 +254,12 @@ COUNTER_COMMANDS: frozenset[str] = frozenset(
 )
 
 ALLOWED: dict[str, frozenset[str]] = {
-    "kiosk": frozenset({"issue_ticket", "cancel_ticket", "report_device_status"}),
+    "kiosk": frozenset({"issue_ticket", "confirm_ticket", "reprint_ticket", "cancel_ticket",
+                        "report_device_status"}),
     "display": frozenset({"report_device_status"}),
     "counter": COUNTER_COMMANDS | {"report_device_status"},
     "supervisor": frozenset({"set_service_closed", "set_counter_services", "set_device_paused",
-                             "set_running_text"}),
+                             "set_running_text", "reprint_ticket"}),
     "survey": frozenset({"submit_survey", "report_device_status"}),
 }
 """Requests each role may send (hello, resync and ping are open to all)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import hmac
 import http
 import json
@@ -28,13 +29,20 @@ from websockets.http11 import Request, Response
 from hub import protocol as p
 from hub.committer import GroupCommitter
 from hub.config import Device
-from hub.core import Command, HubCore
-from hub.engine import QueueEngine
+from hub.core import Command, HubCore, Prepared
+from hub.engine import InvalidArgument, QueueEngine
 from hub.engine import events as ev
 from hub.eventlog import LoggedEvent, RequestKey
 from hub.messages import describe, describe_queue_error
 from hub.status_page import PATH_PREFIX, ticket_page
-from hub.views import counter_view, service_view, snapshot, touched, zone_counters
+from hub.views import (
+    break_view,
+    counter_view,
+    service_view,
+    snapshot,
+    touched,
+    zone_counters,
+)
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +118,9 @@ class HubServer:
         self.started_at = time.monotonic()
         self.server: Server | None = None
         self._tick_task: asyncio.Task[None] | None = None
-        self._last_availability: dict[str, tuple[bool, str | None]] = {}
+        self._last_availability: dict[str, tuple[bool, str | None, bool]] = {}
+        self._last_break: dict[str, Any] | None = None
+        self._unconfirmed_timer: asyncio.TimerHandle | None = None
         self.committer = GroupCommitter(core)
         self._zone_counters: dict[str | None, set[str] | None] = {}
         """Counters each display zone shows; asked for every event, so computed once."""
@@ -137,6 +147,8 @@ class HubServer:
             compression=None,
         )
         self._last_availability = self._availability_now()
+        self._last_break = break_view(self.core.engine, self.core.clock())
+        self._arm_unconfirmed_timer()  # pending tickets from before a restart
         self._tick_task = asyncio.create_task(self._tick_forever())
         sockets = list(self.server.sockets)
         bound = int(sockets[0].getsockname()[1])
@@ -146,6 +158,8 @@ class HubServer:
     async def stop(self) -> None:
         """Finish writing, close every connection and stop listening."""
         await self.committer.drain()
+        if self._unconfirmed_timer is not None:
+            self._unconfirmed_timer.cancel()
         if self._tick_task is not None:
             self._tick_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -165,13 +179,10 @@ class HubServer:
                 log.exception("tick failed")
 
     def tick(self) -> None:
-        """Do the time-driven work now: day start, and services that opened or closed."""
-        prepared = self.core.prepare_day_start()
-        if prepared.entries:
-            rendered = self._render(prepared.logged)
-            future = self.committer.submit(prepared.entries)
-            future.add_done_callback(
-                lambda done: None if done.exception() else self._deliver(rendered))
+        """Do the time-driven work now: day start, unconfirmed prints, schedule changes."""
+        self._write_then_deliver(self.core.prepare_day_start())
+        self.cancel_unconfirmed()
+        self._push_break_if_changed()
         current = self._availability_now()
         changed = [sid for sid, state in current.items()
                    if self._last_availability.get(sid) != state]
@@ -184,14 +195,50 @@ class HubServer:
             broadcast([c.connection for c in self.clients
                        if c.device.role not in ("display", "survey")], text)
 
-    def _availability_now(self) -> dict[str, tuple[bool, str | None]]:
+    def _availability_now(self) -> dict[str, tuple[bool, str | None, bool]]:
         at = self.core.clock()
         engine = self.core.engine
         result = {}
         for service in self.config.services:
             state = engine.availability(service.id, at)
-            result[service.id] = (state.open, state.reason)
+            result[service.id] = (state.open, state.reason, state.on_break is not None)
         return result
+
+    def _write_then_deliver(self, prepared: Prepared) -> None:
+        """Write time-driven events (nobody's request) and tell everyone once durable."""
+        if not prepared.entries:
+            return
+        rendered = self._render(prepared.logged)
+        future = self.committer.submit(prepared.entries)
+        future.add_done_callback(
+            lambda done: None if done.exception() else self._deliver(rendered))
+
+    def cancel_unconfirmed(self) -> None:
+        """Cancel pending tickets whose print was never confirmed; re-arm for the next one."""
+        if self._unconfirmed_timer is not None:
+            self._unconfirmed_timer.cancel()
+            self._unconfirmed_timer = None
+        self._write_then_deliver(self.core.prepare(
+            lambda engine, at: engine.cancel_unconfirmed(at)))
+        self._arm_unconfirmed_timer()
+
+    def _arm_unconfirmed_timer(self) -> None:
+        """Check again when the oldest pending ticket runs out of time (no polling)."""
+        deadline = self.core.engine.next_unconfirmed_deadline()
+        if deadline is None or self._unconfirmed_timer is not None:
+            return
+        delay = max(0.0, (deadline - self.core.clock()).total_seconds())
+        loop = asyncio.get_running_loop()
+        self._unconfirmed_timer = loop.call_later(delay + 0.05, self.cancel_unconfirmed)
+
+    def _push_break_if_changed(self) -> None:
+        """Tell every screen when a break starts or ends (the hall shows it, calls wait)."""
+        current = break_view(self.core.engine, self.core.clock())
+        if current == self._last_break:
+            return
+        self._last_break = current
+        text = json.dumps({"type": "schedule_update", "break": current}, ensure_ascii=False)
+        broadcast([c.connection for c in self.clients], text)
 
     # ---------------------------------------------------------------- http
 
@@ -412,6 +459,8 @@ class HubServer:
         # Durable now. Deliver before the first await: events go out in log order, and
         # even if the requester vanishes before its answer, everyone else hears of them.
         self._deliver(rendered)
+        if isinstance(message, p.IssueTicket) and message.await_print:
+            self._arm_unconfirmed_timer()
         if prepared.error is not None:
             await self._send(client, {"type": "error", "request_id": request_id,
                                       **describe_queue_error(prepared.error)})
@@ -425,7 +474,11 @@ class HubServer:
         counter = client.device.counter or ""
         commands: dict[str, Command] = {
             "issue_ticket": lambda e, at: e.issue_ticket(m.service_id, at, m.priority_kind,
-                                                         issued_by=client.device.id),
+                                                         issued_by=client.device.id,
+                                                         pending=m.await_print),
+            "confirm_ticket": lambda e, at: e.confirm_ticket(m.ticket_id, m.how, at,
+                                                             by=client.device.id),
+            "reprint_ticket": lambda e, at: self._reprint(e, at, client, m),
             "cancel_ticket": lambda e, at: e.cancel_ticket(m.ticket_id, m.reason, at,
                                                            by=client.device.id),
             "call_next": lambda e, at: e.call_next(counter, at),
@@ -452,6 +505,18 @@ class HubServer:
             "close_counter": lambda e, at: e.close_counter(counter, at),
         }
         return commands[m.type]
+
+    @staticmethod
+    def _reprint(engine: QueueEngine, at: dt.datetime, client: Client,
+                 m: p.ReprintTicket) -> list[ev.Event]:
+        """A kiosk reprints its own ticket; a supervisor names the kiosk that prints."""
+        if client.device.role == "supervisor":
+            if m.kiosk_id is None:
+                raise InvalidArgument("a supervisor's reprint names the kiosk (kiosk_id)")
+            return engine.reprint_ticket(m.ticket_id, at, by=client.device.id, kiosk=m.kiosk_id)
+        if m.kiosk_id not in (None, client.device.id):
+            raise InvalidArgument("a kiosk reprints on its own printer only")
+        return engine.reprint_ticket(m.ticket_id, at, by=client.device.id)
 
     async def _on_device_status(self, client: Client, message: p.ReportDeviceStatus) -> None:
         at = self.core.clock().isoformat()

@@ -15,6 +15,7 @@ from hub.engine import QueueEngine, TicketStatus, UnknownTicket
 PATH_PREFIX = "/tiket/"
 
 _STATUS = {
+    TicketStatus.PENDING: ("Tiket sedang dicetak", "The ticket is being printed"),
     TicketStatus.WAITING: ("Menunggu dipanggil", "Waiting to be called"),
     TicketStatus.CALLED: ("Silakan menuju {counter}", "Please go to {counter}"),
     TicketStatus.PARKED: ("Ditunda sementara di {counter}", "On hold at {counter}"),
@@ -42,14 +43,13 @@ def ticket_page(engine: QueueEngine, path: str, at: dt.datetime) -> tuple[int, s
     indonesian, english = (text.format(counter=html.escape(counter))
                            for text in _STATUS[ticket.status])
     rows = [("Layanan / Service", html.escape(service.name.id))]
-    if ticket.status == TicketStatus.WAITING:
-        queue = engine.queues[ticket.service_id]
-        line = list(queue.transferred) + list(queue.priority) + list(queue.normal)
-        ahead = line.index(ticket.ticket_id) if ticket.ticket_id in line else 0
-        _, minutes = engine.estimate_wait(ticket.service_id, at)
-        per_person = minutes / max(1, len(line))
+    if ticket.status in (TicketStatus.WAITING, TicketStatus.PENDING):
+        ahead, minutes = engine.ticket_position(ticket.ticket_id, at)
+        wait = (f"± {minutes} menit" if minutes is not None else
+                "Belum ada loket yang buka untuk layanan ini / "
+                "No counter is open for this service yet")
         rows += [("Orang di depan Anda / Ahead of you", str(ahead)),
-                 ("Perkiraan tunggu / Estimated wait", f"± {round(ahead * per_person)} menit")]
+                 ("Perkiraan tunggu / Estimated wait", wait)]
     table = "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in rows)
     body = (f"<p class=label>Nomor antrean / Queue number</p><h1>{html.escape(ticket.label)}"
             f"</h1><h2>{indonesian}</h2><p class=en>{english}</p><table>{table}</table>"

@@ -16,6 +16,7 @@ from hub.config import MallConfig
 from hub.engine import QueueEngine
 from hub.engine import events as ev
 from hub.engine.records import Ticket, TicketStatus
+from hub.schedule import break_at
 
 RECENT_CALLS = 12
 
@@ -36,10 +37,20 @@ def service_view(engine: QueueEngine, service_id: str, at: dt.datetime) -> dict[
         "opens_at": state.opens_at.isoformat() if state.opens_at else None,
         "on_break": state.on_break.reason.id if state.on_break else None,
         "waiting": ahead,
+        "counters_open": engine.counters_open(service_id),
         "estimated_wait_minutes": minutes,
         "issued_today": engine.queues[service_id].issued_today,
         "oldest_waiting_issued_at": oldest.isoformat() if oldest else None,
     }
+
+
+def break_view(engine: QueueEngine, at: dt.datetime) -> dict[str, Any] | None:
+    """The break in progress (calls wait until `ends_at`), as every screen shows it."""
+    pause = break_at(engine.config, engine.local(at))
+    if pause is None:
+        return None
+    return {"reason_id": pause.reason.id, "reason_en": pause.reason.en,
+            "ends_at": engine.break_ends_at(at).isoformat()}
 
 
 def ticket_view(ticket: Ticket) -> dict[str, Any]:
@@ -125,6 +136,7 @@ def snapshot(
     view: dict[str, Any] = {
         "business_day": engine.business_day.isoformat() if engine.business_day else None,
         "settings": engine.settings_view(),
+        "break": break_view(engine, at),
     }
     if role not in ("display", "survey"):
         view["services"] = {s.id: service_view(engine, s.id, at) for s in config.services}
@@ -156,7 +168,7 @@ def touched(engine: QueueEngine, event: ev.Event) -> tuple[set[str], set[str]]:
         case ev.CounterServicesChanged():
             counters.add(event.counter_id)
             services |= set(event.services) | set(engine.config.counter(event.counter_id).services)
-        case ev.DevicePaused() | ev.RunningTextChanged():
+        case ev.DevicePaused() | ev.RunningTextChanged() | ev.TicketReprinted():
             pass
         case ev.CounterOpened() | ev.CounterClosed() | ev.CounterPaused() | ev.CounterResumed():
             counters.add(event.counter_id)

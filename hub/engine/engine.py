@@ -158,7 +158,12 @@ class QueueEngine(EngineState):
                 raise InvalidArgument(f"unknown device {kiosk!r}") from None
             if role != "kiosk":
                 raise InvalidArgument(f"only a kiosk prints tickets, {kiosk} is a {role}")
-        return self._emit(ev.TicketReprinted(at, ticket.ticket_id, kiosk or by, by))
+        ahead, minutes = (self.ticket_position(ticket.ticket_id, at)
+                          if ticket.status in (TicketStatus.PENDING, TicketStatus.WAITING)
+                          else (0, None))
+        return self._emit(ev.TicketReprinted(
+            at, ticket.ticket_id, kiosk or by, by, ticket.label, ticket.service_id,
+            ticket.priority_kind, ticket.issued_at, ticket.status.value, ahead, minutes))
 
     def call_next(self, counter_id: str, at: dt.datetime) -> list[ev.Event]:
         """Call the next waiting visitor for this counter's services."""

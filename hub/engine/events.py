@@ -64,12 +64,24 @@ class TicketConfirmed(Event):
 
 @dataclass(frozen=True, slots=True)
 class TicketReprinted(Event):
-    """The same ticket printed again (jammed or torn paper) by `device_id`, asked by `by`."""
+    """The same ticket printed again (jammed or torn paper) by kiosk `device_id`, asked by `by`.
+
+    Carries what the kiosk prints, so a kiosk told by a supervisor needs nothing else.
+    """
 
     type: ClassVar[str] = "ticket_reprinted"
     ticket_id: str
     device_id: str
     by: str
+    label: str
+    service_id: str
+    priority_kind: str | None
+    issued_at: dt.datetime
+    status: str
+    """The ticket's status at the reprint; ahead and wait below only mean something while
+    it is pending or waiting (they are now's, so the paper says what is true)."""
+    people_ahead: int
+    estimated_wait_minutes: int | None
 
 
 @dataclass(frozen=True, slots=True)

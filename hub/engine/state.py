@@ -125,27 +125,45 @@ class EngineState:
         that will call them: open ones, and during a break those paused until its end;
         plus what is left of the break. With no such counter nobody can say: None.
         """
-        service = self._service(service_id)
-        queue = self.queues[service_id]
+        queue = self.queues[self._service(service_id).id]
         pending_priority = sum(queue.pending.values())
         ahead = len(queue.transferred) + len(queue.priority) + pending_priority
         if not priority:
             ahead += len(queue.normal) + len(queue.pending) - pending_priority
+        return ahead, self._minutes_for(service_id, ahead, at)
+
+    def ticket_position(self, ticket_ref: str, at: dt.datetime) -> tuple[int, int | None]:
+        """Return (people ahead, estimated minutes) for a pending or waiting ticket of today.
+
+        Ahead: the lines in call order (transferred, priority, normal) before it, and the
+        tickets still printing that were numbered before it.
+        """
+        ticket = self.ticket(ticket_ref)
+        queue = self.queues[ticket.service_id]
+        line = [*queue.transferred, *queue.priority, *queue.normal]
+        ahead = line.index(ticket.ticket_id) if ticket.ticket_id in line else len(line)
+        ahead += sum(1 for t in queue.pending if self.tickets[t].issued_at < ticket.issued_at)
+        return ahead, self._minutes_for(ticket.service_id, ahead, at)
+
+    def _minutes_for(self, service_id: str, ahead: int, at: dt.datetime) -> int | None:
+        """Minutes until `ahead` people are served, or None when no counter will call them."""
+        service = self._service(service_id)
+        queue = self.queues[service_id]
         local = self.local(at)
         pause = break_at(self.config, local)
-        wanted = (CounterStatus.OPEN, CounterStatus.SERVING)
+        wanted: tuple[CounterStatus, ...] = (CounterStatus.OPEN, CounterStatus.SERVING)
         if pause is not None:
             wanted += (CounterStatus.PAUSED,)
         available = sum(1 for c in self.counters_serving(service_id)
                         if self.counters[c.id].status in wanted)
         if available == 0:
-            return ahead, None
+            return None
         recent = queue.recent_service_seconds
         mean_seconds = sum(recent) / len(recent) if recent else service.service_minutes * 60
         seconds = ahead * mean_seconds / available
         if pause is not None:
             seconds += (self.break_ends_at(local) - local).total_seconds()
-        return ahead, math.ceil(seconds / 60)
+        return math.ceil(seconds / 60)
 
     def break_ends_at(self, at: dt.datetime) -> dt.datetime:
         """When the break in progress at `at` ends (mall time); `at` itself if none is."""

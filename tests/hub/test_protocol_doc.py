@@ -17,7 +17,13 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import logging
+import os
 import re
+import signal
+import subprocess
+import sys
+import threading
 import typing
 import urllib.error
 import urllib.request
@@ -149,6 +155,10 @@ class Captured:
     messages: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     health: dict[str, Any] = field(default_factory=dict)
     not_found: dict[str, Any] = field(default_factory=dict)
+    by_peer: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """Everything each device's connection received, in arrival order."""
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Answers the scenario kept by name, for tests of one behaviour."""
 
     def add(self, message: dict[str, Any]) -> None:
         self.messages[message["type"]].append(message)
@@ -237,6 +247,7 @@ class Peer:
 async def hello(url: str, config: MallConfig, device_id: str, captured: Captured) -> Peer:
     connection = await connect(url, proxy=None, max_size=None)
     peer = Peer(connection, captured)
+    captured.by_peer[device_id] = peer.received
     await peer.send({"type": "hello", "device_id": device_id,
                      "token": config.device(device_id).token})
     await peer.expect(lambda m: m["type"] == "welcome")
@@ -336,11 +347,19 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
         for peer in peers.values():
             await peer.roundtrip({"type": "resync"}, "snapshot")
 
-        flooder = await hello(url, config, "kiosk-2", captured)
+        spare = await kiosk.request("issue_ticket", service_id="ktp-el")
+        mark = len(boss.received)
+        flooder = await hello(url, config, "kiosk-2", captured)  # paused by the supervisor
+        captured.answers["paused_issue"] = await flooder.request("issue_ticket",
+                                                                 service_id="ktp-el")
+        captured.answers["foreign_cancel"] = await flooder.request(
+            "cancel_ticket", ticket_id=spare["events"][0]["ticket_id"])
         for _ in range(2 * int(hub_server.RATE_BURST)):
             await flooder.send({"type": "ping"})
         await flooder.expect(lambda m: m.get("code") == "rate_limited")
         await flooder.close()
+        await boss.expect(lambda m: m["type"] == "device_status"
+                          and m["devices"].get("kiosk-2", {}).get("online") is False, mark)
 
         clock.now = at(15, 0, 5)  # past the cut-off
         server.tick()
@@ -565,6 +584,243 @@ def test_the_limits_table_matches_the_code(example_config: MallConfig) -> None:
         assert row is not None and value in row, f"limit {name}: expected {value!r} in {row!r}"
     for code, reason in ((hub_server.CLOSE_POLICY, "hello expected"),
                          (hub_server.CLOSE_POLICY, "authentication failed"),
-                         (hub_server.CLOSE_POLICY, "too many messages"), (1009, "frame exceeds")):
+                         (hub_server.CLOSE_POLICY, "too many messages"),
+                         (1009, "frame with 70000 bytes exceeds limit of 65536 bytes")):
         assert any(f"| {code} " in r and f"`{reason}" in r for r in rows), (code, reason)
     assert f"(version {p.PROTOCOL_VERSION})" in DOC_TEXT.splitlines()[0]
+
+
+# ------------------------------------------- what the text says, checked against the hub
+
+
+def doc_section(number: str) -> str:
+    """The text of one section (`"6.10"`, `"9.6"`, `"19."`), its `####` parts included."""
+    match = re.search(rf"^#+ {re.escape(number)} .*?$(.*?)(?=^#{{1,3}} |\Z)", DOC_TEXT,
+                      re.M | re.S)
+    assert match, f"no section {number}"
+    return " ".join(match.group(1).split())
+
+
+def test_request_events_reach_the_requester_before_its_result(real: Captured) -> None:
+    """§4 and §7.2: the events of a request come first, then its result."""
+    checked = 0
+    for name, received in real.by_peer.items():
+        event_at: dict[int, int] = {}
+        for i, message in enumerate(received):
+            if message["type"] == "event":
+                event_at.setdefault(message["seq"], i)
+        for i, message in enumerate(received):
+            if message["type"] != "result" or message["replayed"]:
+                continue
+            first = message["seq"] - len(message["events"]) + 1  # a request's seqs are adjacent
+            for seq in range(first, message["seq"] + 1):
+                if name.startswith(("kiosk", "counter", "supervisor")):  # sent every event
+                    assert seq in event_at, (name, message)
+                if seq in event_at:
+                    assert event_at[seq] < i, f"{name}: result before its event {seq}"
+                    checked += 1
+    assert checked > 20
+    assert "then the answer" in DOC_TEXT and "**before** its `result`" in doc_section("7.2")
+
+
+def test_survey_tablets_and_displays_get_no_services_update(real: Captured) -> None:
+    """§5 and §7.6: services_update goes to kiosks, counters and supervisors only."""
+    def got_update(name: str) -> bool:
+        return any(m["type"] == "services_update" for m in real.by_peer[name])
+
+    assert got_update("kiosk-1") and got_update("counter-loket-01") and got_update("supervisor")
+    assert not got_update("survey-loket-01") and not got_update("display-lantai-1")
+    assert "not to displays or survey tablets" in doc_section("7.6")
+
+
+def test_supervisors_are_told_when_a_device_connects_and_disconnects(real: Captured) -> None:
+    """§7.7 and §9.6: device_status is pushed on connect and on disconnect."""
+    kiosk_2 = [m["devices"]["kiosk-2"]["online"] for m in real.by_peer["supervisor"]
+               if m["type"] == "device_status" and "kiosk-2" in m["devices"]]
+    assert kiosk_2 == [True, False]
+    assert "when a device connects" in doc_section("9.6")
+    assert "is not pushed" not in doc_section("9.6")
+
+
+def test_a_paused_kiosk_is_refused_with_illegal_move(real: Captured) -> None:
+    """§6.10 and §18 agree: the hub refuses issue_ticket from a paused kiosk."""
+    answer = real.answers["paused_issue"]
+    assert answer["type"] == "error" and answer["code"] == "illegal_move", answer
+    assert "paused" in answer["message_en"]
+    assert "refuses `issue_ticket` from a paused kiosk with `illegal_move`" in doc_section("6.10")
+
+
+def test_cancelling_another_kiosks_ticket_is_illegal_move(real: Captured) -> None:
+    """§6.6 names the code for a kiosk cancelling a ticket another kiosk issued."""
+    answer = real.answers["foreign_cancel"]
+    assert answer["type"] == "error" and answer["code"] == "illegal_move", answer
+    assert "not issued by kiosk-2" in answer["message_en"]
+    assert "also when another kiosk issued it" in doc_section("6.6")
+
+
+async def _close_reason_of_an_oversized_frame(config: MallConfig, db: Path) -> tuple[int, str]:
+    async with running_hub(config, db) as (_, url):
+        async with connect(url, proxy=None) as connection:
+            await connection.send(json.dumps({"type": "hello", "device_id": "kiosk-1",
+                                              "token": config.device("kiosk-1").token}))
+            assert json.loads(await connection.recv())["type"] == "welcome"
+            await connection.send("x" * 70000)
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    await connection.recv()
+            assert closed.value.rcvd is not None
+            return closed.value.rcvd.code, closed.value.rcvd.reason
+
+
+def test_the_1009_close_reason_is_the_one_the_document_quotes(
+    example_config: MallConfig, tmp_path: Path
+) -> None:
+    assert example_config.hub.max_message_bytes == 65536
+    code, reason = asyncio.run(asyncio.wait_for(
+        _close_reason_of_an_oversized_frame(example_config, tmp_path / "hub.db"), 30))
+    assert (code, reason) == (1009, "frame with 70000 bytes exceeds limit of 65536 bytes")
+    assert f"`{reason}`" in doc_section("2.")
+    assert f"`{reason}`" in doc_section("4.")
+
+
+async def _strict_answers(config: MallConfig, db: Path) -> list[dict[str, Any]]:
+    """Send the document's examples of wrongly typed values; return the hub's answers."""
+    answers = []
+    async with running_hub(config, db) as (_, url):
+        async with connect(url, proxy=None) as connection:
+            await connection.send(json.dumps({"type": "hello", "device_id": "kiosk-1",
+                                              "token": config.device("kiosk-1").token,
+                                              "protocol": "1"}))
+            answers.append(json.loads(await connection.recv()))
+        for device_id, request in (
+            ("kiosk-1", {"type": "report_device_status", "ok": "yes"}),
+            ("kiosk-1", {"type": "report_device_status", "ok": 1}),
+            ("supervisor", {"type": "set_device_paused", "device_id": "kiosk-2", "paused": "true"}),
+            ("survey-loket-01", {"type": "submit_survey", "ticket_id": "A-001",
+                                 "answers": ["4", 4, 4, 4, 4, 4, 4, 4, 4]}),
+            ("supervisor", {"type": "set_service_closed", "service_id": "kk", "closed": 0}),
+        ):
+            peer = await hello(url, config, device_id, Captured())
+            answers.append(await peer.request(request.pop("type"), **request))
+            await peer.close()
+    return answers
+
+
+def test_wrongly_typed_values_are_refused_not_converted(
+    example_config: MallConfig, tmp_path: Path
+) -> None:
+    """§3: types are strict; nothing a client sends is converted."""
+    hello_answer, *answers = asyncio.run(asyncio.wait_for(
+        _strict_answers(example_config, tmp_path / "hub.db"), 30))
+    assert hello_answer["type"] == "error" and hello_answer["code"] == "hello_expected"
+    for answer in answers:
+        assert answer["type"] == "error" and answer["code"] == "bad_message", answer
+        assert answer["request_id"] is not None
+    assert "`\"protocol\": \"1\"` is not the integer 1" in doc_section("3.")
+
+
+async def _nested_answer(config: MallConfig, db: Path) -> list[dict[str, Any]]:
+    async with running_hub(config, db) as (_, url):
+        peer = await hello(url, config, "kiosk-1", Captured())
+        answers = [await peer.roundtrip("[" * 60000, "error"),
+                   await peer.roundtrip('{"type": "ping", "x": ' + "[" * 300 + "]" * 300 + "}",
+                                        "error"),
+                   await peer.roundtrip({"type": "ping"}, "pong")]
+        await peer.close()
+    return answers
+
+
+def test_a_deeply_nested_frame_is_bad_json_and_the_connection_stays(
+    example_config: MallConfig, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """~60 KB of `[[[[` once raised RecursionError in the hub and closed with 1011."""
+    deep, nested_object, pong = asyncio.run(asyncio.wait_for(
+        _nested_answer(example_config, tmp_path / "hub.db"), 30))
+    assert deep["code"] == nested_object["code"] == "bad_json"
+    assert deep["request_id"] is None
+    assert pong == {"type": "pong"}
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert "nested deeper than 200 levels" in DOC_TEXT
+
+
+async def _two_connections_of_one_kiosk(config: MallConfig, db: Path) -> None:
+    captured = Captured()
+    async with running_hub(config, db) as (_, url):
+        boss = await hello(url, config, "supervisor", captured)
+
+        def kiosk_online(after: int, online: bool) -> Awaitable[dict[str, Any]]:
+            return boss.expect(lambda m: m["type"] == "device_status"
+                               and m["devices"].get("kiosk-1", {}).get("online") is online,
+                               after)
+
+        first = await hello(url, config, "kiosk-1", captured)
+        second = await hello(url, config, "kiosk-1", captured)
+        assert first.received[0]["type"] == second.received[0]["type"] == "welcome"
+        mark = len(second.received)
+        result = await first.request("issue_ticket", "same-id", service_id="ktp-el")
+        seq = result["seq"]
+        assert result["type"] == "result" and result["replayed"] is False
+        await second.expect(lambda m: m["type"] == "event" and m["seq"] == seq, mark)
+        await second.roundtrip({"type": "ping"}, "pong")
+        assert not [m for m in second.received if m.get("request_id") == "same-id"]
+        again = await second.request("issue_ticket", "same-id", service_id="ktp-el")
+        assert again["replayed"] is True and again["events"] == result["events"]
+        mark = len(boss.received)
+        await first.close()
+        assert (await kiosk_online(mark, True))["devices"]["kiosk-1"]["online"] is True
+        mark = len(boss.received)
+        await second.close()
+        await kiosk_online(mark, False)
+        await boss.close()
+
+
+def test_one_device_may_hold_several_connections_each_a_session(
+    example_config: MallConfig, tmp_path: Path
+) -> None:
+    """§4: each connection gets its own welcome and the pushes; the result only the sender."""
+    asyncio.run(asyncio.wait_for(
+        _two_connections_of_one_kiosk(example_config, tmp_path / "hub.db"), 30))
+    assert "**Several connections of one device.**" in DOC_TEXT
+
+
+@pytest.mark.integration
+def test_a_test_clock_lets_a_vendor_issue_tickets_at_night(tmp_path: Path) -> None:
+    """§19: `hub serve --clock-start` (and `--clock-speed`) as the document shows them."""
+    section = doc_section("19.")
+    assert "--clock-start 2026-11-23T08:00" in section and "--clock-speed" in section
+    port_file = tmp_path / "port"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub", "serve", "--config", str(EXAMPLE_CONFIG),
+         "--db", str(tmp_path / "test-hub.db"), "--host", "127.0.0.1", "--port", "0",
+         "--port-file", str(port_file), "--clock-start", "2026-11-23T08:00",
+         "--clock-speed", "60"],
+        stderr=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    watchdog = threading.Timer(60, process.kill)  # a hub that hangs fails the test, not CI
+    watchdog.start()
+    try:
+        assert process.stderr is not None
+        seen = []
+        for line in process.stderr:  # blocks until the hub logs; no polling
+            seen.append(line)
+            if "Ctrl-C stops" in line:
+                break
+        assert any("demo clock: hub time starts at 2026-11-23T08:00" in line for line in seen)
+        url = f"ws://127.0.0.1:{int(port_file.read_text())}"
+        config = load_config(EXAMPLE_CONFIG)
+
+        async def issue() -> tuple[dict[str, Any], dict[str, Any]]:
+            kiosk = await hello(url, config, "kiosk-1", Captured())
+            answer = await kiosk.request("issue_ticket", service_id="ktp-el")
+            await kiosk.close()
+            return kiosk.received[0], answer
+
+        welcome, answer = asyncio.run(asyncio.wait_for(issue(), 30))
+        assert welcome["snapshot"]["business_day"] == "2026-11-23"
+        assert answer["type"] == "result", answer
+        issued_at = dt.datetime.fromisoformat(answer["events"][0]["at"])
+        assert issued_at.date() == dt.date(2026, 11, 23) and 8 <= issued_at.hour < 12
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+        watchdog.cancel()

@@ -241,8 +241,11 @@ def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[
         "visitors": totals.visitors,
         "served": totals.served,
         "no_show": totals.no_show,
+        "not_served": totals.not_served,
         "transferred": totals.transferred,
         "surveys": report.skm_total.respondents,
+        "profiles_filled": sum(count for _, answer, count in report.skm_profile
+                               if answer != "tidak diisi"),
         "mean_wait_minutes": round(wait.mean_minutes or 0.0, 2),
         "ikm": str(report.skm_total.ikm) if report.skm_total.ikm is not None else None,
     }
@@ -254,20 +257,24 @@ def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[
         "visitors": truth.issued - truth.cancelled,
         "served": truth.served,
         "no_show": truth.no_show,
+        "not_served": truth.not_served,
         "transferred": truth.transferred,
         "surveys": len(truth.surveys),
+        "profiles_filled": sum(value is not None for profile in truth.profiles
+                               for value in profile.values()),
         "mean_wait_minutes": round(truth.mean_wait_minutes, 2),
         "ikm": own_ikm,
     }
     consistent = all(
         abs(reported[k] - simulated[k]) <= 0.01 if k == "mean_wait_minutes"  # type: ignore[operator]
         else reported[k] == simulated[k]
-        for k in reported)
+        for k in reported) and totals.in_progress == 0  # a finished day: nothing in progress
     grade = None
     if report.skm_total.ikm is not None:
         found = grade_for(report.skm_total.ikm)
         grade = f"{found.letter} ({found.quality})"
     return {"business_day": day.isoformat(), "report": reported, "simulation": simulated,
+            "in_progress_on_report": totals.in_progress,
             "ikm_grade": grade, "refused": dict(truth.refused), "chain_head": report.meta.head.hash,
             "consistent": consistent}
 
@@ -275,8 +282,11 @@ def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[
 def print_summary(summary: dict[str, Any], out: Path) -> None:
     """Print the summary as a small table (the demo's final words)."""
     names = {"visitors": "Pengunjung / visitors", "served": "Dilayani / served",
-             "no_show": "Tidak hadir / no-show", "transferred": "Dialihkan / transferred",
+             "no_show": "Tidak hadir / no-show",
+             "not_served": "Tidak terlayani / not served",
+             "transferred": "Dialihkan / transferred",
              "surveys": "Survei SKM / surveys",
+             "profiles_filled": "Profil responden diisi / profile answers",
              "mean_wait_minutes": "Rata-rata tunggu (menit) / mean wait (min)"}
     lines = [f"Hari layanan simulasi {summary['business_day']}", ""]
     names["ikm"] = "IKM (1/9)"

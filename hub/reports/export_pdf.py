@@ -18,6 +18,7 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 
 from hub.reports import pdf_charts as charts
+from hub.reports.queries import OutcomeCounts
 from hub.reports.report import Report
 from hub.reports.skm import WEIGHT_LABELS
 from hub.reports.tables import Table, format_cell, local_time_label, report_tables
@@ -145,12 +146,20 @@ def _summary_text(report: Report) -> str:
     text = (
         f"Pada {meta.period.label().replace('Tahun', 'tahun')}, "
         f"{meta.tenant_name or meta.mpp_name} menerbitkan {format_cell(totals.issued, 'int')} "
-        f"tiket antrean untuk {format_cell(totals.visitors, 'int')} pengunjung. "
-        f"Sebanyak {format_cell(totals.served, 'int')} pengunjung "
-        f"({format_cell(totals.served / visitors, 'percent')}) selesai dilayani, "
-        f"{format_cell(totals.no_show, 'int')} tidak hadir saat dipanggil, dan "
-        f"{format_cell(totals.transferred, 'int')} dialihkan ke layanan lain. "
+        f"tiket antrean untuk {format_cell(totals.visitors, 'int')} pengunjung: "
+        f"{format_cell(totals.served, 'int')} dilayani "
+        f"({format_cell(totals.served / visitors, 'percent')}), "
+        f"{format_cell(totals.not_served, 'int')} tidak terlayani"
+        f"{_not_served_why(totals)}, "
+        f"{format_cell(totals.no_show, 'int')} tidak hadir saat dipanggil"
     )
+    if totals.in_progress:
+        text += (f", dan {format_cell(totals.in_progress, 'int')} masih dalam proses "
+                 f"(hari layanan {meta.running_day} belum berakhir)")
+    text += ". "
+    if totals.transferred:
+        text += (f"{format_cell(totals.transferred, 'int')} pengunjung dialihkan ke layanan "
+                 "lain; mereka sudah termasuk dalam angka di atas menurut hasil akhirnya. ")
     if times.wait.count:
         text += (f"Rata-rata waktu tunggu {format_cell(times.wait.mean_minutes, 'minutes')} "
                  f"menit (median {format_cell(times.wait.median_minutes, 'minutes')} menit); "
@@ -167,6 +176,14 @@ def _summary_text(report: Report) -> str:
     return text
 
 
+def _not_served_why(totals: OutcomeCounts) -> str:
+    """Say why visitors were not served, in brackets (empty when none were)."""
+    reasons = [(totals.waiting_at_close, "masih menunggu saat layanan tutup"),
+               (totals.expired, "kedaluwarsa")]
+    named = [f"{format_cell(count, 'int')} {why}" for count, why in reasons if count]
+    return f" ({', '.join(named)})" if named else ""
+
+
 def _key_figures(pdf: ReportPdf) -> None:
     """Four boxes per row with the period's headline numbers."""
     report = pdf.report
@@ -174,8 +191,8 @@ def _key_figures(pdf: ReportPdf) -> None:
     figures = [
         ("Pengunjung", format_cell(totals.visitors, "int")),
         ("Dilayani", format_cell(totals.served, "int")),
+        ("Tidak terlayani", format_cell(totals.not_served, "int")),
         ("Tidak hadir", format_cell(totals.no_show, "int")),
-        ("Dialihkan", format_cell(totals.transferred, "int")),
         ("Rata-rata tunggu", f"{format_cell(times.wait.mean_minutes, 'minutes')} menit"),
         ("Dalam target", format_cell(times.within_share, "percent")),
         ("Rata-rata layanan", f"{format_cell(times.service.mean_minutes, 'minutes')} menit"),

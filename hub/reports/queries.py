@@ -12,6 +12,8 @@ tenant it was issued for; "transferred" means moved at least once.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,13 +22,32 @@ from dataclasses import dataclass
 from hub.eventlog import GENESIS_HASH
 from hub.reports.period import Period, index_only_filter, period_filter, visits_source
 
-_EXCEPTIONS = (
-    "sum(outcome = 'cancelled'), sum(outcome = 'no_show'), sum(outcome = 'expired'), "
-    "sum(outcome NOT IN ('served', 'cancelled', 'no_show', 'expired')), "
-    "sum(transfer_count > 0 AND outcome != 'cancelled')"
-)
-"""Counts of everything but plain service; 'served' is what remains of the issued.
-Any outcome that is not final (waiting, called, parked, or one added later) is in progress."""
+FINAL_OUTCOMES = ("served", "cancelled", "no_show", "expired")
+"""Outcomes that end a visit; anything else (waiting, called, parked…) is unfinished."""
+
+
+def _exceptions(running_day: str | None) -> str:
+    """Count everything but plain service; 'served' is what remains of the issued.
+
+    An unfinished visit is *in progress* on the running day (`running_day`, the business
+    day that has not closed yet) and *not served* (still waiting at closing) on any
+    finished day. `running_day` is an ISO date checked by the caller (it is inlined).
+    """
+    final = ", ".join(f"'{outcome}'" for outcome in FINAL_OUTCOMES)
+    running = _day_literal(running_day)
+    return (
+        "sum(outcome = 'cancelled'), sum(outcome = 'no_show'), sum(outcome = 'expired'), "
+        f"sum(outcome NOT IN ({final}) AND business_day IS NOT {running}), "
+        f"sum(outcome NOT IN ({final}) AND business_day IS {running}), "
+        "sum(transfer_count > 0 AND outcome != 'cancelled')"
+    )
+
+
+def _day_literal(day: str | None) -> str:
+    """Write a business day as an SQL literal, refusing anything but an ISO date."""
+    if day is None:
+        return "NULL"
+    return f"'{dt.date.fromisoformat(day).isoformat()}'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +60,12 @@ class ChainHead:
 
 @dataclass(frozen=True, slots=True)
 class OutcomeCounts:
-    """Tickets of a group by how their visit ended; adds up across groups."""
+    """Tickets of a group by how their visit ended; adds up across groups.
+
+    Visitors = served + no_show + not_served + in_progress: each visitor once.
+    `transferred` is a subset (visitors moved at least once, also counted by their
+    outcome); `cancelled` tickets never reached a visitor and are not visitors.
+    """
 
     issued: int = 0
     cancelled: int = 0
@@ -47,6 +73,10 @@ class OutcomeCounts:
     no_show: int = 0
     expired: int = 0
     transferred: int = 0
+    waiting_at_close: int = 0
+    """Visitors still waiting (or called, parked) when their business day closed."""
+    in_progress: int = 0
+    """Visitors whose visit has not ended yet on the running day (today, before closing)."""
 
     @property
     def visitors(self) -> int:
@@ -54,15 +84,17 @@ class OutcomeCounts:
         return self.issued - self.cancelled
 
     @property
-    def in_progress(self) -> int:
-        """Visitors whose visit has not ended yet (only possible for today)."""
-        return self.visitors - self.served - self.no_show - self.expired
+    def not_served(self) -> int:
+        """Visitors of a closed day who never reached a counter's finish: waiting or expired."""
+        return self.expired + self.waiting_at_close
 
     def __add__(self, other: OutcomeCounts) -> OutcomeCounts:
         return OutcomeCounts(
             self.issued + other.issued, self.cancelled + other.cancelled,
             self.served + other.served, self.no_show + other.no_show,
             self.expired + other.expired, self.transferred + other.transferred,
+            self.waiting_at_close + other.waiting_at_close,
+            self.in_progress + other.in_progress,
         )
 
 
@@ -82,6 +114,7 @@ Key = tuple[int | str, ...]
 def _outcome_counts(
     connection: sqlite3.Connection, keys: str, period: Period, tenant_id: str | None,
     issued_from_index: bool, issued: dict[Key, int] | None = None,
+    running_day: str | None = None,
 ) -> dict[Key, OutcomeCounts]:
     """Count outcomes per group of `keys` (comma-separated columns) in two cheap passes.
 
@@ -108,7 +141,7 @@ def _outcome_counts(
     others: dict[Key, tuple[int, ...]] = {
         tuple(row[:width]): tuple(int(value) for value in row[width:])
         for row in connection.execute(
-            f"SELECT {keys}, {_EXCEPTIONS} FROM {visits_source(period, tenant_id)} "
+            f"SELECT {keys}, {_exceptions(running_day)} FROM {visits_source(period, tenant_id)} "
             f"WHERE {where} AND (outcome != 'served' OR transfer_count > 0) "
             f"GROUP BY {unordered}",
             params,
@@ -116,9 +149,11 @@ def _outcome_counts(
     }
     counts = {}
     for key, tickets in issued.items():
-        cancelled, no_show, expired, in_progress, transferred = others.get(key, (0,) * 5)
-        served = tickets - cancelled - no_show - expired - in_progress
-        counts[key] = OutcomeCounts(tickets, cancelled, served, no_show, expired, transferred)
+        cancelled, no_show, expired, at_close, in_progress, transferred = others.get(
+            key, (0,) * 6)
+        served = tickets - cancelled - no_show - expired - at_close - in_progress
+        counts[key] = OutcomeCounts(tickets, cancelled, served, no_show, expired, transferred,
+                                    at_close, in_progress)
     return counts
 
 
@@ -188,6 +223,9 @@ class KindCount:
     no_show: int
     wait_seconds_sum: float
     waits_counted: int
+    in_progress: int = 0
+    """Unfinished visits of the running day; the rest of visitors − served − no-show
+    were not served."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,24 +254,41 @@ def chain_head(connection: sqlite3.Connection) -> ChainHead:
     return ChainHead(int(row[0]), str(row[1])) if row else ChainHead(0, GENESIS_HASH)
 
 
+def log_clock(connection: sqlite3.Connection) -> tuple[str | None, dt.datetime | None]:
+    """Return the last business day started and the time of the last event (the hub's clock).
+
+    Read from the chained events (not the unchained business_days index): together with
+    the schedule they tell whether the latest day has closed.
+    """
+    row = connection.execute(
+        "SELECT payload FROM events WHERE type = 'business_day_started' "
+        "ORDER BY seq DESC LIMIT 1").fetchone()
+    day = str(json.loads(row[0])["business_day"]) if row else None
+    last = connection.execute("SELECT at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    return day, dt.datetime.fromisoformat(last[0]) if last else None
+
+
 def bucket_tenant_counts(
-    connection: sqlite3.Connection, period: Period, tenant_id: str | None = None
+    connection: sqlite3.Connection, period: Period, tenant_id: str | None = None,
+    running_day: str | None = None,
 ) -> list[BucketTenantCount]:
     """Count outcomes per bucket and tenant: the tenant × month table of the annual report."""
     keys = f"{period.bucket_column}, tenant_id"
-    counts = _outcome_counts(connection, keys, period, tenant_id, issued_from_index=True)
+    counts = _outcome_counts(connection, keys, period, tenant_id, issued_from_index=True,
+                             running_day=running_day)
     return [BucketTenantCount(key[0], str(key[1]), value) for key, value in counts.items()]
 
 
 def service_counts(
-    connection: sqlite3.Connection, period: Period, tenant_id: str | None = None
+    connection: sqlite3.Connection, period: Period, tenant_id: str | None = None,
+    running_day: str | None = None,
 ) -> list[ServiceCount]:
     """Count outcomes per service at issue (with its tenant and category at that time)."""
     keys = "service_id, tenant_id, category"
     issued = (_year_service_issued(connection, period)
               if period.kind == "year" and tenant_id is None else None)
     counts = _outcome_counts(connection, keys, period, tenant_id, issued_from_index=False,
-                             issued=issued)
+                             issued=issued, running_day=running_day)
     return [ServiceCount(str(k[0]), str(k[1]), str(k[2]), v) for k, v in counts.items()]
 
 
@@ -253,12 +308,16 @@ def hour_counts(
 USUAL_CHANNEL = "kiosk"
 """Most visitors take a ticket at the kiosk without priority: that group is derived."""
 
-_KIND_SUMS = ("count(*), sum(outcome = 'served'), sum(outcome = 'no_show'), "
-              "total(wait_seconds), count(wait_seconds)")
+def _kind_sums(running_day: str | None) -> str:
+    final = ", ".join(f"'{outcome}'" for outcome in FINAL_OUTCOMES)
+    return ("count(*), sum(outcome = 'served'), sum(outcome = 'no_show'), "
+            "total(wait_seconds), count(wait_seconds), "
+            f"sum(outcome NOT IN ({final}) AND business_day IS {_day_literal(running_day)})")
 
 
 def kind_counts(
-    connection: sqlite3.Connection, period: Period, tenant_id: str | None = None
+    connection: sqlite3.Connection, period: Period, tenant_id: str | None = None,
+    running_day: str | None = None,
 ) -> list[KindCount]:
     """Count visitors per channel and priority kind (both views come from these rows).
 
@@ -268,12 +327,13 @@ def kind_counts(
     """
     where, params = period_filter(period, tenant_id)
     base = f"FROM {visits_source(period, tenant_id)} WHERE {where} AND outcome != 'cancelled'"
-    total = connection.execute(f"SELECT {_KIND_SUMS} {base}", params).fetchone()
+    sums = _kind_sums(running_day)
+    total = connection.execute(f"SELECT {sums} {base}", params).fetchone()
     kinds = [
         KindCount(str(r[0]), r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0), float(r[5]),
-                  int(r[6]))
+                  int(r[6]), int(r[7] or 0))
         for r in connection.execute(
-            f"SELECT channel, priority_kind, {_KIND_SUMS} {base} "
+            f"SELECT channel, priority_kind, {sums} {base} "
             "AND (channel IS NOT ? OR priority_kind IS NOT NULL) "
             "GROUP BY +channel, +priority_kind",
             [*params, USUAL_CHANNEL],
@@ -285,6 +345,7 @@ def kind_counts(
         int(total[2] or 0) - sum(k.no_show for k in kinds),
         float(total[3]) - sum(k.wait_seconds_sum for k in kinds),
         int(total[4]) - sum(k.waits_counted for k in kinds),
+        int(total[5] or 0) - sum(k.in_progress for k in kinds),
     )
     return [usual, *kinds] if usual.visitors else kinds
 

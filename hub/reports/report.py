@@ -14,12 +14,14 @@ import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
+from zoneinfo import ZoneInfo
 
 from hub.config import MallConfig
 from hub.reports import queries as q
 from hub.reports import skm
 from hub.reports.period import Period
 from hub.reports.stats import EMPTY, Summary, count_within, share, summarize
+from hub.schedule import holiday_on, hours_for, hours_on
 
 WAIT_TOLERANCE_SECONDS = 0.001
 """The log computes waits with julianday arithmetic (exact to ~0.1 ms): a wait of exactly
@@ -46,6 +48,9 @@ class ReportMeta:
     ikm_weight: skm.IkmWeight
     surveys_available: bool
     timezone: str = "Asia/Jakarta"
+    running_day: str | None = None
+    """The business day still open when the report was made (its unfinished visits are
+    in progress); every other day is closed and its unfinished visitors were not served."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +108,12 @@ class KindLine:
     served: int
     no_show: int
     mean_wait_minutes: float | None
+    in_progress: int = 0
+
+    @property
+    def not_served(self) -> int:
+        """Visitors neither served nor absent whose day has closed."""
+        return self.visitors - self.served - self.no_show - self.in_progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,12 +184,14 @@ def build_report(
 
     `with_answers=False` leaves out the raw SKM answers (the PDF does not print them).
     """
+    generated_at = generated_at or dt.datetime.now(dt.UTC)
     with q.snapshot(connection):
         head = q.chain_head(connection)
-        buckets = q.bucket_tenant_counts(connection, period, tenant_id)
-        services = q.service_counts(connection, period, tenant_id)
+        running = running_day(config, *q.log_clock(connection), generated_at)
+        buckets = q.bucket_tenant_counts(connection, period, tenant_id, running)
+        services = q.service_counts(connection, period, tenant_id, running)
         hours = q.hour_counts(connection, period, tenant_id)
-        kinds = q.kind_counts(connection, period, tenant_id)
+        kinds = q.kind_counts(connection, period, tenant_id, running)
         samples = q.time_samples(connection, period, tenant_id)
         surveys = skm.has_surveys(connection)
         skm_sums = skm.skm_sums_by_service(connection, period, tenant_id)
@@ -187,9 +200,8 @@ def build_report(
     names = _Names(config)
     tenant_name = names.tenant(tenant_id)[0] if tenant_id else None
     meta = ReportMeta(config.mpp.name, config.mpp.short_name, config.mpp.address, period,
-                      tenant_id, tenant_name, head,
-                      generated_at or dt.datetime.now(dt.UTC), ikm_weight, surveys,
-                      config.mpp.timezone)
+                      tenant_id, tenant_name, head, generated_at, ikm_weight, surveys,
+                      config.mpp.timezone, running)
     by_bucket, by_tenant, matrix = _bucket_views(period, buckets, names, tenant_id)
     by_service, by_category = _service_views(services, names, tenant_id)
     totals = sum((row.counts for row in buckets), q.OutcomeCounts())
@@ -201,6 +213,28 @@ def build_report(
         _kind_lines(kinds, "priority"), _kind_lines(kinds, "channel"),
         skm_total, skm_by_tenant, skm_by_service, skm_profile, answers,
     )
+
+
+def closing_time(config: MallConfig, day: dt.date) -> dt.datetime:
+    """When the mall stops serving on `day`: the latest close of any service open then."""
+    zone = ZoneInfo(config.mpp.timezone)
+    closes = [hours.close for service in config.services
+              if not holiday_on(config, day)
+              and (hours := hours_on(hours_for(config, service), day)) is not None]
+    return dt.datetime.combine(day, max(closes, default=dt.time(0)), tzinfo=zone)
+
+
+def running_day(config: MallConfig, latest_day: str | None, last_event_at: dt.datetime | None,
+                generated_at: dt.datetime) -> str | None:
+    """Return the business day still open, if any: the latest one, until its closing time.
+
+    The day has closed once the hub's clock (its last event) or the report's own time
+    passes the closing time; a demo hub with a shifted clock is judged by its own clock.
+    """
+    if latest_day is None:
+        return None
+    now = max(t for t in (last_event_at, generated_at) if t is not None)
+    return None if now >= closing_time(config, dt.date.fromisoformat(latest_day)) else latest_day
 
 
 def _bucket_views(
@@ -337,6 +371,7 @@ def _kind_lines(rows: list[q.KindCount], by: str) -> list[KindLine]:
     visitors: dict[str, int] = defaultdict(int)
     served: dict[str, int] = defaultdict(int)
     no_show: dict[str, int] = defaultdict(int)
+    in_progress: dict[str, int] = defaultdict(int)
     waits: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
     for row in rows:
         key = row.priority_kind if by == "priority" else row.channel
@@ -345,6 +380,7 @@ def _kind_lines(rows: list[q.KindCount], by: str) -> list[KindLine]:
         visitors[key] += row.visitors
         served[key] += row.served
         no_show[key] += row.no_show
+        in_progress[key] += row.in_progress
         waits[key][0] += row.wait_seconds_sum
         waits[key][1] += row.waits_counted
     labels = PRIORITY_LABELS if by == "priority" else CHANNEL_LABELS
@@ -352,7 +388,8 @@ def _kind_lines(rows: list[q.KindCount], by: str) -> list[KindLine]:
     keys += sorted(set(visitors) - set(labels))
     return [
         KindLine(key, labels.get(key, key), visitors[key], served[key], no_show[key],
-                 waits[key][0] / waits[key][1] / 60 if waits[key][1] else None)
+                 waits[key][0] / waits[key][1] / 60 if waits[key][1] else None,
+                 in_progress[key])
         for key in keys
     ]
 

@@ -80,16 +80,29 @@ def local_time_label(moment: dt.datetime, timezone: str = "Asia/Jakarta") -> str
     return f"{local.day} {MONTHS_ID[local.month - 1]} {local.year} {local:%H.%M} {zone}"
 
 
-COUNT_COLUMNS = [Column("Pengunjung"), Column("Dilayani"), Column("Tidak hadir"),
-                 Column("Dialihkan"), Column("Kedaluwarsa"), Column("Dibatalkan"),
-                 Column("Dalam proses")]
+OUTCOME_COLUMNS = [Column("Pengunjung"), Column("Dilayani"), Column("Tidak hadir"),
+                   Column("Tidak terlayani")]
+"""The columns that add up: Pengunjung = Dilayani + Tidak hadir + Tidak terlayani
+(+ Dalam proses on the running day). Each visitor is in exactly one of them."""
+IN_PROGRESS_COLUMN = Column("Dalam proses")
+ASIDE_COLUMNS = [Column("Di antaranya dialihkan"), Column("Tiket batal (bukan pengunjung)")]
+"""Shown beside the sum, not part of it: transferred visitors are already counted by
+their outcome; cancelled tickets never reached a visitor."""
+COUNT_NOTE = ("Pengunjung = Dilayani + Tidak hadir + Tidak terlayani{in_progress}; setiap "
+              "pengunjung dihitung satu kali, pada layanan tempat tiketnya diambil. Tidak "
+              "terlayani: masih menunggu saat layanan tutup, atau kedaluwarsa saat hari "
+              "layanan berganti. Di antaranya dialihkan: pengunjung yang dipindah ke layanan "
+              "lain, sudah termasuk dalam hasil akhirnya (bukan tambahan). Tiket batal: tiket "
+              "yang tidak sampai ke pengunjung (gagal cetak), tidak dihitung sebagai "
+              "pengunjung.")
 
 
 def _counts(line: CountLine, in_progress: bool) -> list[Cell]:
     c = line.counts
-    values: list[Cell] = [c.visitors, c.served, c.no_show, c.transferred, c.expired,
-                          c.cancelled]
-    return [*values, c.in_progress] if in_progress else values
+    values: list[Cell] = [c.visitors, c.served, c.no_show, c.not_served]
+    if in_progress:
+        values.append(c.in_progress)
+    return [*values, c.transferred, c.cancelled]
 
 
 def _count_table(key: str, title: str, first: list[Column], lines: list[CountLine],
@@ -104,10 +117,32 @@ def _count_table(key: str, title: str, first: list[Column], lines: list[CountLin
                               for i in range(len(first), len(rows[0]))]
         padding: list[Cell] = [""] * (len(first) - 1)
         rows.append(["Jumlah", *padding, *summed])
-    columns = first + COUNT_COLUMNS[: len(COUNT_COLUMNS) - (0 if in_progress else 1)]
+    columns = (first + OUTCOME_COLUMNS + ([IN_PROGRESS_COLUMN] if in_progress else [])
+               + ASIDE_COLUMNS)
+    note = COUNT_NOTE.format(in_progress=" + Dalam proses (pengunjung yang belum selesai "
+                             "pada hari layanan yang masih berjalan)" if in_progress else "")
     return Table(key, title, columns, rows, chart, totals_row=total and bool(lines),
-                 note="Dalam proses: pengunjung yang belum selesai (hanya pada hari berjalan)."
-                 if in_progress else "")
+                 note=note)
+
+
+def _not_served_table(report: Report) -> Table:
+    """Why visitors were not served, per tenant: waiting at closing or expired."""
+    lines = [line for line in report.by_tenant if line.counts.not_served]
+    rows: list[list[Cell]] = [
+        [line.label, line.counts.not_served, line.counts.waiting_at_close, line.counts.expired]
+        for line in lines]
+    totals = report.totals
+    if rows:
+        rows.append(["Jumlah", totals.not_served, totals.waiting_at_close, totals.expired])
+    return Table(
+        "tidak_terlayani", "Pengunjung tidak terlayani menurut sebab",
+        [Column("Instansi", "text"), Column("Tidak terlayani"),
+         Column("Masih menunggu saat layanan tutup"),
+         Column("Kedaluwarsa (hari layanan berganti)")],
+        rows, totals_row=bool(rows), in_pdf=bool(rows),
+        note="Masih menunggu saat layanan tutup: tiket diambil tetapi belum dipanggil atau "
+             "belum selesai ketika hari layanan berakhir. Kedaluwarsa: tiket yang sama, "
+             "ditutup otomatis oleh hub saat hari layanan berikutnya dimulai.")
 
 
 TIME_COLUMNS = [Column("Dipanggil"), Column("Rata-rata tunggu (menit)", "minutes"),
@@ -154,6 +189,7 @@ def report_tables(report: Report) -> list[Table]:
                      Column("Instansi", "text")], report.by_service, None, with_group=True),
         _count_table("per_kategori", "Pengunjung per kategori layanan",
                      [Column("Kategori", "text")], report.by_category, None),
+        _not_served_table(report),
     ]
     if period.kind == "year":
         months = period.buckets()
@@ -180,11 +216,7 @@ def report_tables(report: Report) -> list[Table]:
               [Column("Layanan", "text"), Column("Target (menit)"), *TIME_COLUMNS],
               [[t.label, t.target_minutes, *_times(t)] for t in report.times_by_service]),
         _hours_table(report),
-        Table("prioritas", "Pengunjung prioritas",
-              [Column("Jenis", "text"), Column("Pengunjung"), Column("Dilayani"),
-               Column("Tidak hadir"), Column("Rata-rata tunggu (menit)", "minutes")],
-              [[k.label, k.visitors, k.served, k.no_show, k.mean_wait_minutes]
-               for k in report.priority]),
+        _priority_table(report),
         Table("kanal", "Kanal pengambilan tiket",
               [Column("Kanal", "text"), Column("Pengunjung"), Column("Porsi", "percent"),
                Column("Rata-rata tunggu (menit)", "minutes")],
@@ -193,6 +225,19 @@ def report_tables(report: Report) -> list[Table]:
     ]
     tables += _skm_tables(report)
     return tables
+
+
+def _priority_table(report: Report) -> Table:
+    in_progress = any(k.in_progress for k in report.priority)
+    columns = [Column("Jenis", "text"), Column("Pengunjung"), Column("Dilayani"),
+               Column("Tidak hadir"), Column("Tidak terlayani")]
+    columns += [IN_PROGRESS_COLUMN] if in_progress else []
+    rows: list[list[Cell]] = [
+        [k.label, k.visitors, k.served, k.no_show, k.not_served,
+         *([k.in_progress] if in_progress else []), k.mean_wait_minutes]
+        for k in report.priority]
+    return Table("prioritas", "Pengunjung prioritas",
+                 [*columns, Column("Rata-rata tunggu (menit)", "minutes")], rows)
 
 
 def _hours_table(report: Report) -> Table:

@@ -19,7 +19,7 @@ from typing import Any
 
 from hub.client import HubClient, HubRequestError
 from hub.config import MallConfig
-from hub.simulation.model import Arrival, service_seconds, survey_answers
+from hub.simulation.model import Arrival, service_seconds, survey_answers, survey_profile
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,10 @@ class Truth:
     no_show: int = 0
     transferred: int = 0
     cancelled: int = 0
+    not_served: int = 0
+    """Visitors with a ticket whom no counter finished or marked absent by closing."""
     surveys: list[list[int]] = field(default_factory=list)
+    profiles: list[dict[str, str | None]] = field(default_factory=list)
     waits_s: list[float] = field(default_factory=list)
 
     @property
@@ -48,8 +51,8 @@ class Truth:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready summary."""
         return {"issued": self.issued, "refused": dict(self.refused), "served": self.served,
-                "no_show": self.no_show, "transferred": self.transferred,
-                "surveys": len(self.surveys),
+                "no_show": self.no_show, "not_served": self.not_served,
+                "transferred": self.transferred, "surveys": len(self.surveys),
                 "mean_wait_minutes": round(self.mean_wait_minutes, 2)}
 
 
@@ -94,6 +97,8 @@ class SimulatedDay:
         """When each ticket was issued; a counter may call a ticket before the kiosk that
         asked for it has read its answer, so staff await this."""
         self.transferred: set[str] = set()
+        self.ended: set[str] = set()
+        """Tickets a counter finished or marked absent."""
         self.arrivals_done = False
         self.clients: dict[str, HubClient] = {}
         self.mid_day = asyncio.Event()
@@ -129,6 +134,7 @@ class SimulatedDay:
             for wake in wakeups.values():
                 wake.set()
             await asyncio.gather(*workers)
+            self.truth.not_served = len(set(self.by_ticket) - self.ended)
         finally:
             for client in self.clients.values():
                 await client.close()
@@ -219,6 +225,7 @@ class SimulatedDay:
             await self.clock.wait(RECALL_AFTER_S)
             await client.request("mark_no_show")
             self.truth.no_show += 1
+            self.ended.add(ticket_id)
             return
         service = self.config.service(self._current_service(client, counter_id))
         await self.clock.wait(service_seconds(self.rng, service.service_minutes))
@@ -231,12 +238,18 @@ class SimulatedDay:
             return
         await client.request("finish")
         self.truth.served += 1
+        self.ended.add(ticket_id)
         survey = self.clients.get(f"survey-{counter_id}")
         if arrival is not None and arrival.answers_survey and survey is not None:
             answers = survey_answers(self.rng)
+            profile = survey_profile(self.rng)
             try:
-                await survey.request("submit_survey", ticket_id=ticket_id, answers=answers)
+                await survey.request("submit_survey", ticket_id=ticket_id, answers=answers,
+                                     age_band=profile["age_band"], gender=profile["gender"],
+                                     education=profile["education"],
+                                     occupation=profile["occupation"])
                 self.truth.surveys.append(answers)
+                self.truth.profiles.append(profile)
             except HubRequestError as error:
                 log.warning("survey refused: %s", error.message_en)
 

@@ -94,3 +94,33 @@ def service_seconds(rng: random.Random, standard_minutes: float) -> float:
 def survey_answers(rng: random.Random) -> list[int]:
     """Nine SKM answers, mostly 3 and 4, as in real MPP surveys."""
     return [rng.choices((1, 2, 3, 4), (0.02, 0.08, 0.5, 0.4))[0] for _ in range(9)]
+
+
+PROFILE_CHOICES: dict[str, tuple[tuple[str, float], ...]] = {
+    "age_band": (("<20", 0.06), ("20-29", 0.27), ("30-39", 0.28), ("40-49", 0.2),
+                 ("50-59", 0.13), ("60+", 0.06)),
+    "gender": (("L", 0.52), ("P", 0.48)),
+    "education": (("SD", 0.08), ("SMP", 0.12), ("SMA", 0.42), ("D1-D3", 0.1),
+                  ("D4/S1", 0.24), ("S2/S3", 0.04)),
+    "occupation": (("PNS/TNI/Polri", 0.1), ("Swasta", 0.34), ("Wiraswasta", 0.28),
+                   ("Pelajar/Mahasiswa", 0.12), ("Lainnya", 0.16)),
+}
+"""The survey tablet's profile codes (counter_display/survey/wording.py PROFILE; a test
+keeps them equal) with how often respondents pick each, roughly as in published SKM
+reports of city MPPs."""
+PROFILE_SKIPPED_SHARE = 0.2
+"""Respondents who skip the whole (optional) profile page."""
+PROFILE_ITEM_SKIPPED_SHARE = 0.12
+"""Of those who fill it in, how often one question is left empty (occupation the most)."""
+
+
+def survey_profile(rng: random.Random) -> dict[str, str | None]:
+    """A respondent's optional profile: most fill it in, some skip it or single questions."""
+    if rng.random() < PROFILE_SKIPPED_SHARE:
+        return dict.fromkeys(PROFILE_CHOICES)
+    profile: dict[str, str | None] = {}
+    for field, choices in PROFILE_CHOICES.items():
+        skipped = PROFILE_ITEM_SKIPPED_SHARE * (2 if field == "occupation" else 1)
+        profile[field] = None if rng.random() < skipped else rng.choices(
+            [code for code, _ in choices], [share for _, share in choices])[0]
+    return profile

@@ -49,7 +49,8 @@ def test_csv_zip_has_one_file_per_view_and_the_chain_head(
         assert archive.comment.decode().endswith(written.head.hash)
     assert names == written.parts
     assert names[:3] == ["00_info.csv", "01_per_jam.csv", "02_per_instansi.csv"]
-    assert {"03_per_layanan.csv", "07_jam_sibuk.csv", "10_ikm_unsur.csv"} <= set(names)
+    assert {"03_per_layanan.csv", "05_tidak_terlayani.csv", "08_jam_sibuk.csv",
+            "11_ikm_unsur.csv"} <= set(names)
     assert written.head.hash in info and f",{written.head.seq}\r\n" in info
     assert tenants[0][:3] == ["Instansi", "Pengunjung", "Dilayani"]
     assert tenants[1][:3] == ["Disdukcapil", "5", "3"]

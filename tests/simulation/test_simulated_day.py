@@ -30,7 +30,9 @@ def test_a_short_day_reports_what_the_simulation_counted(tmp_path: Path) -> None
     report, simulation = summary["report"], summary["simulation"]
     assert report == simulation
     assert report["visitors"] >= 200 and report["served"] > 0 and report["no_show"] > 0
-    assert report["served"] + report["no_show"] == report["visitors"]  # nobody left waiting
+    assert report["served"] + report["no_show"] + report["not_served"] == report["visitors"]
+    assert summary["in_progress_on_report"] == 0  # a finished day has nothing in progress
+    assert report["profiles_filled"] > 0
     assert report["surveys"] > 0 and summary["ikm_grade"]
     for name in ("kiosk", "counter", "hall", "dashboard"):
         assert (out / "screens" / f"{name}.png").stat().st_size > 10_000, name

@@ -1,13 +1,17 @@
 """The kiosk's ticket flow: issue at the hub, print, and never leave a phantom ticket.
 
-1. The visitor asks for a ticket: the hub issues it (the only source of numbers).
-2. The printer prints it. Success → the confirmation screen.
+1. The visitor asks for a ticket: the hub issues it (the only source of numbers) as
+   *pending* (`await_print`): numbered, but no counter can call it yet.
+2. The printer prints it. Success → `confirm_ticket` (printed); once the hub has it
+   the ticket is in the queue and the visitor sees the confirmation screen.
 3. Failure → by `on_failure`: "refuse" cancels the ticket at the hub and tells the
-   visitor plainly; "show_on_screen" keeps it and shows the number with a QR code.
-   Either way the fault is reported to the hub (the supervisor sees it) and tickets
-   stop until the printer answers healthy again.
-A request that timed out but was carried out later (`lateResult`) is cancelled: nobody
-holds that ticket.
+   visitor plainly; "show_on_screen" confirms it as shown on screen and shows the
+   number with a QR code. Either way the fault is reported to the hub (the supervisor
+   sees it) and tickets stop until the printer answers healthy again.
+If this kiosk dies between 1 and 2, the hub cancels the ticket as `print_unconfirmed`
+after `queue.print_confirm_seconds`: nobody holds it, so nobody waits for it. A request
+that timed out but was carried out later (`lateResult`) is cancelled for the same reason.
+Reprints (jammed paper): the same number again, asked here or by a supervisor.
 """
 
 from __future__ import annotations
@@ -40,6 +44,10 @@ class KioskFlow(QObject):
     """An error body: code, message_id, message_en (and reason/opens_at for schedules)."""
     printFailed = Signal(object)
     """(PrinterError) — the ticket was cancelled."""
+    ticketVoided = Signal(object)
+    """(ticket_issued event) printed, but the hub had cancelled it (printing took too long)."""
+    reprinted = Signal(object)
+    """(ticket_reprinted event) the same ticket came out of the printer again."""
     printerFaultChanged = Signal(object)
     """None when the printer is fine, else the PrinterError that stopped tickets."""
 
@@ -61,7 +69,15 @@ class KioskFlow(QObject):
         self._issue_token: str | None = None
         self._language = "id"
         self._issued: dict[str, dict[str, Any]] = {}
+        self._confirming: dict[str, tuple[dict[str, Any], bool]] = {}
+        """Confirm request token → (ticket_issued event, shown on screen only)."""
+        self._reprints: dict[str, dict[str, Any]] = {}
+        """Print job id → ticket_reprinted event."""
+        self._reprint_token: str | None = None
+        self.last_issued: dict[str, Any] | None = None
+        """The latest ticket this kiosk handed out (its confirmation screen can reprint it)."""
         bridge.requestFinished.connect(self._on_answer)
+        bridge.messageReceived.connect(self._on_hub_message)
         bridge.lateResult.connect(self._on_late_result)
         bridge.stateChanged.connect(self._on_link)
         printing.printed.connect(self._on_printed)
@@ -90,44 +106,107 @@ class KioskFlow(QObject):
         self._set_busy(True)
         self._language = language
         self._issue_token = self.bridge.request(
-            "issue_ticket", service_id=service_id, priority_kind=priority_kind, language=language)
+            "issue_ticket", service_id=service_id, priority_kind=priority_kind, language=language,
+            await_print=True)
+        return True
+
+    def reprint(self, ticket_id: str) -> bool:
+        """Ask the hub to print this kiosk's ticket again (same number); False if not now."""
+        if not self.can_issue:
+            return False
+        self._set_busy(True)
+        self._reprint_token = self.bridge.request("reprint_ticket", ticket_id=ticket_id)
         return True
 
     # ------------------------------------------------------------ answers
 
     def _on_answer(self, token: str, result: Any, error: Any) -> None:
-        if token != self._issue_token:
-            return
-        self._issue_token = None
-        if error is not None:
-            self._set_busy(False)
-            self.ticketRefused.emit(error)
-            return
-        issued = ticket_event(result)
-        self._issued[issued["ticket_id"]] = issued
-        ticket = ticket_data(self.config, issued, self._language, self.base)
-        self.printing.print_ticket(issued["ticket_id"], ticket)
+        if token in self._confirming:
+            self._on_confirmed(token, error)
+        elif token == self._reprint_token:
+            self._reprint_token = None
+            if error is not None:
+                self._set_busy(False)
+                self.ticketRefused.emit(error)
+            else:
+                self._print_reprint(next(e for e in result["events"]
+                                         if e["type"] == "ticket_reprinted"))
+        elif token == self._issue_token:
+            self._issue_token = None
+            if error is not None:
+                self._set_busy(False)
+                self.ticketRefused.emit(error)
+                return
+            issued = ticket_event(result)
+            self._issued[issued["ticket_id"]] = issued
+            ticket = ticket_data(self.config, issued, self._language, self.base,
+                                 self.bridge.view.get("break"))
+            self.printing.print_ticket(issued["ticket_id"], ticket)
 
-    def _on_printed(self, ticket_id: str, _result: Any) -> None:
-        issued = self._issued.pop(ticket_id, None)
+    def _confirm(self, issued: dict[str, Any], on_screen_only: bool) -> None:
+        """Tell the hub the visitor holds the ticket; the screen says so once it is queued."""
+        token = self.bridge.request("confirm_ticket", ticket_id=issued["ticket_id"],
+                                    how="on_screen" if on_screen_only else "printed")
+        self._confirming[token] = (issued, on_screen_only)
+
+    def _on_confirmed(self, token: str, error: Any) -> None:
+        issued, on_screen_only = self._confirming.pop(token)
         self._set_busy(False)
-        if issued is not None:
-            self.ticketReady.emit(issued, False)
+        if error is not None:
+            log.warning("ticket %s not confirmed: %s", issued["label"], error.get("message_en"))
+            self.ticketVoided.emit(issued)
+            return
+        self.last_issued = issued
+        self.ticketReady.emit(issued, on_screen_only)
 
-    def _on_print_failed(self, ticket_id: str, error: Any) -> None:
-        issued = self._issued.pop(ticket_id, None)
+    def _on_printed(self, job: str, _result: Any) -> None:
+        if job in self._reprints:
+            self._set_busy(False)
+            self.reprinted.emit(self._reprints.pop(job))
+            return
+        issued = self._issued.pop(job, None)
+        if issued is None:
+            self._set_busy(False)
+        else:
+            self._confirm(issued, on_screen_only=False)
+
+    def _on_print_failed(self, job: str, error: Any) -> None:
         if not isinstance(error, PrinterError):
             error = PrinterError(str(error))
-        log.warning("ticket %s not printed: %s (%s)", ticket_id, error.code, error)
+        log.warning("ticket %s not printed: %s (%s)", job, error.code, error)
         self._set_fault(error)
-        self._set_busy(False)
-        if issued is None:
-            return
-        if self.on_failure == "show_on_screen":
-            self.ticketReady.emit(issued, True)
-        else:
-            self.bridge.request("cancel_ticket", ticket_id=ticket_id, reason="print_failed")
+        if self._reprints.pop(job, None) is not None:
+            self._set_busy(False)  # the ticket itself stays valid: only its copy failed
             self.printFailed.emit(error)
+            return
+        issued = self._issued.pop(job, None)
+        if issued is None:
+            self._set_busy(False)
+        elif self.on_failure == "show_on_screen":
+            self._confirm(issued, on_screen_only=True)
+        else:
+            self._set_busy(False)
+            self.bridge.request("cancel_ticket", ticket_id=job, reason="print_failed")
+            self.printFailed.emit(error)
+
+    def _print_reprint(self, event: dict[str, Any]) -> None:
+        job = f"reprint:{event['ticket_id']}:{event['at']}"
+        self._reprints[job] = event
+        ticket = ticket_data(self.config, event, self._language, self.base,
+                             self.bridge.view.get("break"))
+        self.printing.print_ticket(job, ticket)
+
+    def _on_hub_message(self, message: dict[str, Any]) -> None:
+        """A supervisor's reprint for this kiosk: print it (staff hand it to the visitor)."""
+        if message.get("type") != "event":
+            return
+        event = message["event"]
+        me = self.bridge.client.device_id
+        if (event["type"] == "ticket_reprinted" and event["device_id"] == me
+                and event["by"] != me):
+            log.info("reprinting %s for %s", event["label"], event["by"])
+            self._set_busy(True)
+            self._print_reprint(event)
 
     def _on_late_result(self, message: dict[str, Any]) -> None:
         for event in message.get("events", []):

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from hub.config import MallConfig, Service
-from kiosk.texts import TEXTS, closed_reason, rupiah, t
+from kiosk.texts import TEXTS, break_text, closed_reason, rupiah, t, wait_text
 from kiosk.widgets import (
     BLUE_DARK,
     GREY,
@@ -263,11 +263,10 @@ def _service_tile(page: Page, config: MallConfig, service: Service, view: dict[s
     right.addWidget(badge(t("open" if is_open else "closed", language), is_open, page.pt(12)),
                     0, Qt.AlignmentFlag.AlignRight)
     if is_open:
-        if state.get("waiting"):
-            waiting = (t("waiting", language, n=state["waiting"]) + " · "
-                       + t("wait_estimate", language, m=state.get("estimated_wait_minutes", 0)))
-        else:
-            waiting = t("no_wait", language)
+        estimate = wait_text(state.get("estimated_wait_minutes"), state.get("waiting", 0),
+                             view.get("break"), language)
+        waiting = (t("waiting", language, n=state["waiting"]) + " · " + estimate
+                   if state.get("waiting") else estimate)
         right.addWidget(label(waiting, page.pt(13), wrap=False,
                               align=Qt.AlignmentFlag.AlignRight))
     else:
@@ -330,8 +329,8 @@ class DetailPage(Page):
             (t("completion_time", language), service.completion_time.get(language)),
             (t("people_waiting", language), str(state.get("waiting", 0))),
             (t("estimated_wait", language),
-             t("wait_estimate", language, m=state["estimated_wait_minutes"])
-             if state.get("estimated_wait_minutes") else t("no_wait", language)),
+             wait_text(state.get("estimated_wait_minutes"), state.get("waiting", 0),
+                       view.get("break"), language)),
         ]
         note = service.fee_note.get(language) if service.fee_note else None
         body.addWidget(self._facts_card(facts, note), 1)
@@ -342,8 +341,8 @@ class DetailPage(Page):
                          self.pt(18), bold=True, align=Qt.AlignmentFlag.AlignHCenter)
             note.setStyleSheet(f"color: {RED};")
             self.outer.addWidget(note)
-        elif state.get("on_break"):
-            self.outer.addWidget(label(t("on_break", language, reason=state["on_break"]),
+        elif view.get("break"):
+            self.outer.addWidget(label(break_text(view["break"], language),
                                        self.pt(15), align=Qt.AlignmentFlag.AlignHCenter))
         self.priority: str | None = None
         toggles: list[QPushButton] = []
@@ -417,8 +416,9 @@ class MessagePage(Page):
 
     def show_message(self, title: str, lines: list[str], color: str = "#1f2933",
                      number: str | None = None, qr: str | None = None,
-                     button: tuple[str, Callable[[], None]] | None = None) -> None:
-        """Rebuild with a title, an optional huge number and QR code, and lines of text."""
+                     button: tuple[str, Callable[[], None]] | None = None,
+                     second: tuple[str, Callable[[], None]] | None = None) -> None:
+        """Rebuild with a title, an optional huge number and QR code, lines and buttons."""
         self.clear()
         self.outer.addStretch(1)
         heading = label(title, self.pt(30), bold=True, align=Qt.AlignmentFlag.AlignHCenter)
@@ -437,6 +437,10 @@ class MessagePage(Page):
         for line in lines:
             self.outer.addWidget(label(line, self.pt(20), align=Qt.AlignmentFlag.AlignHCenter))
         self.outer.addStretch(1)
+        if second is not None:
+            text, action = second
+            self.add_centred_button(text, 18, 70, 2, action)
+            self.outer.addSpacing(int(self.pt(16)))
         if button is not None:
             text, action = button
             self.add_centred_button(text, 22, 90, 2, action)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from hub.messages import UNAVAILABLE
 
@@ -70,8 +71,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "online_short": ("Terhubung", "Online"),
     "opens_again": ("Buka kembali {day}, {date} pukul {time}",
                     "Opens again {day} {date} at {time}"),
-    "on_break": ("Sedang {reason}; nomor tetap dapat diambil.",
-                 "{reason} in progress; you can still take a number."),
+    "on_break": ("Istirahat {reason}, dilanjutkan {time}. Nomor tetap dapat diambil.",
+                 "{reason} break, resuming at {time}. You can still take a number."),
+    "no_counter_open": ("Belum ada loket yang buka untuk layanan ini",
+                        "No counter is open for this service yet"),
+    "resumes_at": ("loket dilanjutkan pukul {time}", "counters resume at {time}"),
+    "reprint": ("Cetak ulang tiket", "Reprint ticket"),
+    "reprinted": ("Tiket dicetak ulang dengan nomor yang sama.",
+                  "The ticket was printed again with the same number."),
+    "reprint_note": ("CETAK ULANG {time}", "REPRINT {time}"),
+    "ticket_void": ("Maaf, pencetakan terlalu lama sehingga nomor ini dibatalkan. "
+                    "Silakan ambil nomor baru.",
+                    "Sorry, printing took too long and this number was cancelled. "
+                    "Please take a new number."),
 }
 
 DAYS = (("Senin", "Monday"), ("Selasa", "Tuesday"), ("Rabu", "Wednesday"),
@@ -100,6 +112,33 @@ def closed_reason(reason: str | None, opens_at: str | None, language: str) -> st
         text += " " + t("opens_again", language, day=day, date=f"{when:%d/%m}",
                         time=when.strftime("%H.%M" if language == "id" else "%H:%M")) + "."
     return text
+
+
+def clock_time(iso: str, language: str) -> str:
+    """A time as people write it: "13.00" in Indonesian, "13:00" in English."""
+    when = dt.datetime.fromisoformat(iso)
+    return when.strftime("%H:%M" if language == "en" else "%H.%M")
+
+
+def wait_text(minutes: int | None, waiting: int, pause: dict[str, Any] | None,
+              language: str) -> str:
+    """The estimated wait as the hub gave it; unknown (no counter open) is said, not guessed."""
+    if minutes is None:
+        text = t("no_counter_open", language)
+        if pause is not None:
+            text += " · " + t("resumes_at", language,
+                              time=clock_time(pause["ends_at"], language))
+        return text
+    if waiting == 0 and minutes == 0:
+        return t("no_wait", language)
+    return t("wait_estimate", language, m=minutes)
+
+
+def break_text(pause: dict[str, Any], language: str) -> str:
+    """ "Istirahat Sholat Jumat, dilanjutkan 13.00. …" from the hub's break view."""
+    reason = (pause.get("reason_en") or pause["reason_id"]) if language == "en" \
+        else pause["reason_id"]
+    return t("on_break", language, reason=reason, time=clock_time(pause["ends_at"], language))
 
 
 def long_date(moment: dt.datetime, language: str) -> str:

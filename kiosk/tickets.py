@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from hub.config import MallConfig
 from hub.config.models import PrinterSettings
-from kiosk.texts import t
+from kiosk.texts import t, wait_text
 from ticket_printer import PrinterTarget, TicketData
 
 
@@ -25,9 +25,14 @@ def status_url(config: MallConfig, ticket_id: str) -> str | None:
 
 
 def ticket_data(
-    config: MallConfig, issued: dict[str, Any], language: str, base: Path
+    config: MallConfig, issued: dict[str, Any], language: str, base: Path,
+    pause: dict[str, Any] | None = None,
 ) -> TicketData:
-    """Build the printed ticket from the ticket_issued event, in the visitor's language."""
+    """Build the printed ticket from a ticket_issued (or ticket_reprinted) event.
+
+    In the visitor's language; `pause` is the hub's break in progress, if any, so an
+    unknown wait can say when counters resume. A reprint is marked with its time.
+    """
     service = config.service(issued["service_id"])
     tenant = config.tenant(service.tenant)
     tz = ZoneInfo(config.mpp.timezone)
@@ -37,14 +42,27 @@ def ticket_data(
         kind = t(f"priority_{issued['priority_kind']}", language)
         priority = f"{'Priority' if language == 'en' else 'Prioritas'}: {kind}"
     logo = base / config.mpp.logo if config.mpp.logo else None
+    waiting = issued.get("status", "waiting") in ("pending", "waiting")
+    minutes = issued["estimated_wait_minutes"] if waiting else None
+    people_ahead = int(issued["people_ahead"]) if waiting else 0
+    wait_note = ""
+    if waiting and minutes is None:
+        wait_note = wait_text(None, people_ahead, pause, language)
+    reprint_note = ""
+    if issued["type"] == "ticket_reprinted":
+        at = dt.datetime.fromisoformat(issued["at"]).astimezone(tz)
+        reprint_note = t("reprint_note", language, time=at.strftime(
+            "%H:%M" if language == "en" else "%H.%M"))
     return TicketData(
         mpp_name=config.mpp.name,
         tenant_name=tenant.name.get(language),
         service_name=service.name.get(language),
         ticket_label=issued["label"],
-        issued_at=dt.datetime.fromisoformat(issued["at"]).astimezone(tz),
-        people_ahead=int(issued["people_ahead"]),
-        estimated_wait_minutes=int(issued["estimated_wait_minutes"]),
+        issued_at=dt.datetime.fromisoformat(issued.get("issued_at", issued["at"])).astimezone(tz),
+        people_ahead=people_ahead,
+        estimated_wait_minutes=minutes,
+        wait_note=wait_note,
+        reprint_note=reprint_note,
         bring_note=", ".join(requirements[:3]),
         status_url=status_url(config, issued["ticket_id"]),
         footer=config.mpp.ticket_footer.get(language),

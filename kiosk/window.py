@@ -23,7 +23,7 @@ from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
 from kiosk.flow import KioskFlow
 from kiosk.pages import DetailPage, MessagePage, SearchPage, ServicesPage, TenantsPage, WelcomePage
-from kiosk.texts import closed_reason, long_date, t
+from kiosk.texts import closed_reason, long_date, t, wait_text
 from kiosk.tickets import status_url
 from kiosk.widgets import GREEN, RED, STYLE, font, label
 
@@ -65,6 +65,8 @@ class KioskWindow(QMainWindow):
         flow.ticketReady.connect(self._on_ticket)
         flow.ticketRefused.connect(self._on_refused)
         flow.printFailed.connect(self._on_print_failed)
+        flow.ticketVoided.connect(self._on_voided)
+        flow.reprinted.connect(self._on_reprinted)
         flow.printerFaultChanged.connect(lambda _f: self.render())
         flow.busyChanged.connect(self._on_busy)
         self.render()
@@ -234,13 +236,14 @@ class KioskWindow(QMainWindow):
 
     def _message(self, title: str, lines: list[str], color: str = "#1f2933",
                  number: str | None = None, qr: str | None = None,
-                 button: bool = False, keep_screen: bool = False) -> None:
+                 button: bool = False, keep_screen: bool = False,
+                 second: tuple[str, Any] | None = None) -> None:
         if not keep_screen:
             self.screen_name = "message"
         page = self.pages["message"]
         page.show_message(  # type: ignore[attr-defined]
             title, lines, color, number, qr,
-            (t("ok", self.language), self.go_home) if button else None)
+            (t("ok", self.language), self.go_home) if button else None, second)
         self.footer.setVisible(False)
         self.stack.setCurrentWidget(page)
 
@@ -278,11 +281,14 @@ class KioskWindow(QMainWindow):
     def _on_ticket(self, issued: dict[str, Any], on_screen_only: bool) -> None:
         language = self.language
         service = self.config.service(issued["service_id"])
+        minutes = issued["estimated_wait_minutes"]
+        estimate = wait_text(minutes, issued["people_ahead"], self.bridge.view.get("break"),
+                             language)
         if issued["people_ahead"] == 0:
-            ahead = t("you_are_next", language)
+            ahead = (t("you_are_next", language) if minutes is not None
+                     else estimate)
         else:
-            ahead = (t("ahead_of_you", language, n=issued["people_ahead"]) + " · " +
-                     t("wait_estimate", language, m=issued["estimated_wait_minutes"]))
+            ahead = t("ahead_of_you", language, n=issued["people_ahead"]) + " · " + estimate
         lines = [service.name.get(language), ahead, t("please_wait", language)]
         qr = None
         if on_screen_only:
@@ -290,9 +296,29 @@ class KioskWindow(QMainWindow):
             qr = status_url(self.config, issued["ticket_id"])
         else:
             lines.append(t("take_your_ticket", language))
+        reprint = None if on_screen_only else (
+            t("reprint", language), lambda: self._reprint(issued["ticket_id"]))
         self._message(t("your_number", language), lines, color=GREEN, number=issued["label"],
-                      qr=qr, button=True)
+                      qr=qr, button=True, second=reprint)
         self._return_home_in(self.done_ms * (4 if on_screen_only else 1))
+
+    def _reprint(self, ticket_id: str) -> None:
+        """The visitor's ticket jammed or tore: the same number again."""
+        if self.flow.reprint(ticket_id):
+            self._message(t("printing", self.language), [])
+
+    def _on_reprinted(self, event: dict[str, Any]) -> None:
+        if self.screen_name != "message":
+            return  # a supervisor's reprint: staff hand it over, the visitor's screen stays
+        self._message(t("your_number", self.language),
+                      [t("reprinted", self.language), t("take_your_ticket", self.language)],
+                      color=GREEN, number=event["label"], button=True)
+        self._return_home_in(self.done_ms)
+
+    def _on_voided(self, issued: dict[str, Any]) -> None:
+        self._message(t("sorry", self.language), [t("ticket_void", self.language)], color=RED,
+                      number=issued["label"], button=True)
+        self._return_home_in(self.done_ms)
 
     def _on_refused(self, error: dict[str, Any]) -> None:
         language = self.language

@@ -212,6 +212,10 @@ class _Ticket:
             wait = format_wait(ticket.estimated_wait_minutes, ticket.language)
             rows += key_value(labels["estimated_wait"], wait, columns)
         self.out.lines(rows, bold=False)
+        if ticket.estimated_wait_minutes is None and ticket.wait_note:
+            self.out.paragraph(ticket.wait_note, bold=True)
+        if ticket.reprint_note:
+            self.out.paragraph(ticket.reprint_note, bold=True)
         self.out.rule()
 
     def bring(self, heading: str) -> None:

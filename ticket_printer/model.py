@@ -28,6 +28,10 @@ class TicketData:
     """Timezone-aware; printed in its own timezone, never converted."""
     people_ahead: int
     estimated_wait_minutes: int | None = None
+    wait_note: str = ""
+    """Printed instead of the estimate when there is none, e.g. "Belum ada loket yang buka"."""
+    reprint_note: str = ""
+    """Marks a second print of the same ticket, e.g. "CETAK ULANG 10.32"; empty for the first."""
     bring_note: str = ""
     """A short "what to bring" line; empty prints nothing."""
     status_url: str | None = None

@@ -1,7 +1,18 @@
 """The asyncio client every app uses to talk to the hub.
 
 It connects (never through a proxy), says hello, keeps the view the hub sends up to
-date, and reconnects by itself with backoff. Requests carry a request id; a request
+date, and reconnects by itself (docs/protocol.md §13): after a failure it waits 0.2 s
+doubling to 5 s, each wait jittered so that devices dropped together by a hub restart do
+not all come back in the same instant; after a refusal (wrong token, say) 30–60 s, since
+only a person fixing the configuration can help. The random source and the sleep are
+fields, so tests see the delays chosen without waiting them.
+
+Not websockets' own reconnecting `async for ws in connect(...)`: a refusal arrives after
+the handshake succeeded, so its `process_exception` never sees it; after a connection
+that opened it reconnects at once, with no pause; and its backoff sleeps inside the
+library, where `close()` cannot cut it short nor a test see it.
+
+Requests carry a request id; a request
 whose answer was lost is sent again with the same id after reconnecting, so the hub
 answers it once and never issues a second ticket.
 
@@ -15,11 +26,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import ssl
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
@@ -29,6 +41,12 @@ from hub.client.view import apply_message, fresh_view
 log = logging.getLogger(__name__)
 
 Listener = Callable[[dict[str, Any]], None]
+Outcome = Literal["welcomed", "refused"]
+
+JITTER = 0.5
+"""Each backoff wait is drawn between (1 - JITTER) and 1 times its nominal length."""
+REFUSED_CLOSE_CODE = 1008
+"""Policy violation: how the hub closes after refusing a hello (auth_failed and the like)."""
 
 
 class HubUnavailable(Exception):
@@ -77,6 +95,12 @@ class HubClient:
     on_late_result: Listener | None = None
     backoff_initial: float = 0.2
     backoff_max: float = 5.0
+    refused_delay: tuple[float, float] = (30.0, 60.0)
+    """Wait after the hub refused the hello: drawn uniformly between these seconds."""
+    rng: random.Random = field(default_factory=random.Random)
+    """Where the jitter comes from (a seeded Random in tests)."""
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    """How a wait between attempts is spent (tests record the delay and return at once)."""
     view: dict[str, Any] = field(default_factory=dict)
     welcome: dict[str, Any] = field(default_factory=dict)
     seq: int = 0
@@ -87,30 +111,41 @@ class HubClient:
     _closing: bool = False
     _resync_pending: bool = False
     _online: asyncio.Event | None = None
+    _pause: asyncio.Future[None] | None = None
 
     # ------------------------------------------------------------- public
 
     async def run(self) -> None:
-        """Stay connected until `close()`; reconnect with exponential backoff."""
+        """Stay connected until `close()`; reconnect with jittered backoff (see module doc)."""
         self._online = asyncio.Event()
-        delay = self.backoff_initial
+        nominal = self.backoff_initial  # the next wait before jitter; doubles per failure
         while not self._closing:
             self.state.attempts += 1
+            outcome: Outcome | None = None
             try:
-                welcomed = await self._session()
-                # A refused hello (wrong token, say) must not become a tight retry loop.
-                delay = self.backoff_initial if welcomed else self.backoff_max
-            except (OSError, InvalidHandshake, InvalidURI, TimeoutError, ConnectionClosed) as error:
+                outcome = await self._session()
+            except (OSError, InvalidHandshake, InvalidURI, TimeoutError, ConnectionClosed,
+                    json.JSONDecodeError) as error:
                 if not self._closing:
                     self._set_state("offline", _describe(error))
             if self._closing:
                 break
-            await asyncio.sleep(delay)
-            delay = min(self.backoff_max, delay * 2)
+            if outcome == "refused":
+                # Only a person fixing the device's id or token helps: retry slowly.
+                delay = self.rng.uniform(*self.refused_delay)
+                nominal = self.backoff_initial
+            else:
+                if outcome == "welcomed":
+                    nominal = self.backoff_initial
+                delay = nominal * self.rng.uniform(1 - JITTER, 1)
+                nominal = min(self.backoff_max, nominal * 2)
+            await self._wait_before_retry(delay)
 
     async def close(self) -> None:
-        """Disconnect and stop reconnecting."""
+        """Disconnect and stop reconnecting (a wait before the next attempt ends at once)."""
         self._closing = True
+        if self._pause is not None:
+            self._pause.cancel()
         if self._connection is not None:
             await self._connection.close()
         for pending in self._pending.values():
@@ -142,19 +177,39 @@ class HubClient:
 
     # ------------------------------------------------------------ session
 
-    async def _session(self) -> bool:
-        """One connection, from hello to close; False if the hub refused us."""
+    async def _wait_before_retry(self, delay: float) -> None:
+        """Spend `delay` seconds in `self.sleep`, or less if `close()` is called meanwhile."""
+        pause = asyncio.ensure_future(self.sleep(delay))
+        self._pause = pause
+        try:
+            await asyncio.wait([pause])  # returns, not raises, when close() cancels it
+        finally:
+            self._pause = None
+            pause.cancel()
+        if not pause.cancelled():
+            pause.result()
+
+    async def _session(self) -> Outcome:
+        """One connection, from hello to close: welcomed, or refused by the hub."""
         async with connect(self.url, proxy=None, ssl=self.ssl_context, open_timeout=5,
                            ping_interval=10, ping_timeout=10, max_size=8 * 1024 * 1024,
                            close_timeout=2) as connection:
             await connection.send(json.dumps(
                 {"type": "hello", "device_id": self.device_id, "token": self.token}))
-            first = json.loads(await asyncio.wait_for(connection.recv(), 10))
+            try:
+                first = json.loads(await asyncio.wait_for(connection.recv(), 10))
+            except ConnectionClosed as closed:
+                if closed.rcvd is None or closed.rcvd.code != REFUSED_CLOSE_CODE:
+                    raise
+                # Closed with 1008 and no error message first (another vendor's hub?):
+                # a refusal all the same (protocol §4).
+                self._set_state("refused", closed.rcvd.reason or "refused")
+                return "refused"
             if first.get("type") != "welcome":
                 detail = first.get("message_en") or first.get("code", "refused")
                 self._set_state("refused", str(detail))
                 await connection.close()
-                return False
+                return "refused"
             self._connection = connection
             self._connection_number += 1
             self.welcome = first
@@ -172,7 +227,7 @@ class HubClient:
                 self._online.clear()
             if not self._closing:
                 self._set_state("offline", "connection closed")
-            return True
+            return "welcomed"
 
     async def _send_pending(self, pending: _Pending) -> None:
         connection = self._connection
@@ -207,7 +262,7 @@ class HubClient:
             self.seq = message["seq"]
             apply_message(self.view, message)
             self._notify(message)
-        elif kind in ("services_update", "device_status"):
+        elif kind in ("services_update", "device_status", "schedule_update"):
             apply_message(self.view, message)
             self._notify(message)
 

@@ -10,7 +10,7 @@ CALL_EVENTS = ("ticket_called", "ticket_recalled")
 
 
 def apply_message(view: dict[str, Any], message: dict[str, Any]) -> None:
-    """Update `view` in place from an event, services_update or device_status message."""
+    """Update `view` in place from an event, services_update, device_status or schedule_update."""
     kind = message.get("type")
     if kind == "event":
         event = message["event"]
@@ -33,6 +33,8 @@ def apply_message(view: dict[str, Any], message: dict[str, Any]) -> None:
         view["services"].update(message["services"])
     elif kind == "device_status":
         view.setdefault("devices", {}).update(message["devices"])
+    elif kind == "schedule_update":
+        view["break"] = message["break"]
 
 
 def fresh_view(snapshot: dict[str, Any]) -> dict[str, Any]:

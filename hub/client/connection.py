@@ -12,9 +12,8 @@ the handshake succeeded, so its `process_exception` never sees it; after a conne
 that opened it reconnects at once, with no pause; and its backoff sleeps inside the
 library, where `close()` cannot cut it short nor a test see it.
 
-Requests carry a request id; a request
-whose answer was lost is sent again with the same id after reconnecting, so the hub
-answers it once and never issues a second ticket.
+Requests carry a request id; a request whose answer was lost is sent again with the same
+id after reconnecting, so the hub answers it once and never issues a second ticket.
 
 A request that times out raises `HubUnavailable` to the caller but is not forgotten:
 after the next reconnect it is asked again, and if the hub had carried it out the

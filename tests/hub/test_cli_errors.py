@@ -155,3 +155,15 @@ def test_verbose_goes_before_or_after_the_command(command: list[str]) -> None:
     assert parser.parse_args(["-v", *command]).verbose is True
     assert parser.parse_args([command[0], "-v", *command[1:]]).verbose is True
     assert parser.parse_args([*command, "--verbose"]).verbose is True
+
+
+def test_serve_names_tls_files_it_cannot_load(tmp_path: Path, capsys: Any) -> None:
+    config = tmp_path / "mpp.toml"
+    config.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        "[hub]\n", '[hub]\ntls_cert = "hub.crt"\ntls_key = "hub.key"\n', 1), encoding="utf-8")
+    db = tmp_path / "h.db"
+    assert main(["serve", "--config", str(config), "--db", str(db), "--port", "0"]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"serve: {config}: hub.tls_cert/tls_key: cannot load "
+                           f"{tmp_path / 'hub.crt'} and {tmp_path / 'hub.key'}: ")
+    assert not db.exists()

@@ -164,14 +164,22 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    """Check the event log's hash chain; exit 0 if intact, 1 at the first break."""
+    """Check the hash chain and the tables derived from it; exit 0 if intact, 1 if not."""
     from hub.verify import verify_command
 
     if args.db.is_dir():  # SQLite would only say "disk I/O error"
         print(f"verify: --db: {args.db} is a folder; give the hub's event log file in it",
               file=sys.stderr)
         return 2
-    return verify_command(args.db, args.expect, args.json)
+    timezone = "Asia/Jakarta"
+    if args.config is not None:
+        try:
+            timezone = load_config(args.config).mpp.timezone
+        except ConfigError as error:
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            return 2
+    return verify_command(args.db, args.expect, args.json, timezone)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -252,6 +260,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a head printed on an earlier report; fails if it is not in the "
                         "log any more (catches a truncated or rewritten tail)")
     verify.add_argument("--json", action="store_true", help="print the result as JSON")
+    verify.add_argument("--config", type=Path,
+                        help="the mall's configuration: its time zone gives the visits' local "
+                             "day, month and hour when they are rebuilt (default Asia/Jakarta)")
     verify.set_defaults(handler=_cmd_verify)
     return parser
 

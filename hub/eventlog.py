@@ -288,6 +288,30 @@ class EventLog:
             case _:
                 pass  # counter events do not change visits
 
+    # ------------------------------------------------------------ rebuild
+
+    @classmethod
+    def projection_only(cls, connection: sqlite3.Connection,
+                        timezone: str = "Asia/Jakarta") -> EventLog:
+        """Return a log that only projects events onto `connection` (verify's rebuild).
+
+        It shares `_create_schema` and `_project` with the hub's writer, so the tables it
+        fills are exactly what the hub would have written from the same events; it never
+        appends or chains. The caller owns `connection` and its transactions.
+        """
+        log = cls.__new__(cls)
+        log.path = Path(":projection:")
+        log.timezone = ZoneInfo(timezone)
+        log.connection = log.reader = connection
+        log.db = sqlite_utils.Database(connection)
+        log.last_seq, log.head_hash = 0, GENESIS_HASH
+        log._create_schema()
+        return log
+
+    def project(self, seq: int, event: ev.Event) -> None:
+        """Apply one already logged event to the projection tables only."""
+        self._project(seq, event)
+
     # ------------------------------------------------------------------- read
 
     def find_response(self, request: RequestKey) -> dict[str, Any] | None:

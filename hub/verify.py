@@ -17,7 +17,12 @@ At the first break the walk stops and says which seq and, where the rows allow, 
 - edited: the last row, or several rows, changed so that the cause cannot be told apart;
 - head_mismatch / head_missing: the expected head is not in the log as published.
 
-Reads through a read-only connection, streaming: memory stays flat for any log size.
+Then the derived tables the reports read (`visits`, `surveys`), which the chain does not
+cover, are rebuilt from the events by the hub's own projection code and compared row by
+row (`hub.projection_check`): each visit that differs, is missing or is extra is named.
+
+Reads through a read-only connection, streaming: memory stays flat for any log size (the
+rebuilt tables go to a temporary file).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from pathlib import Path
 from typing import Literal
 
 from hub.eventlog import GENESIS_HASH, open_readonly
+from hub.projection_check import ProjectionCheck, check_projection
 from hub.reports.queries import ChainHead
 
 Reason = Literal["row_missing", "hash_edited", "content_edited", "edited", "head_mismatch",
@@ -152,8 +158,12 @@ def _diagnose(suspect: tuple[int, str, str], seq: int, at: str, event_type: str,
                       f"seq {bad_seq} and seq {seq} both fail to chain: several rows changed")
 
 
-def verify_command(db: Path, expect_text: str | None = None, as_json: bool = False) -> int:
-    """Verify the log at `db` and print the verdict; 0 intact, 1 broken, 2 unreadable."""
+def verify_command(db: Path, expect_text: str | None = None, as_json: bool = False,
+                   timezone: str = "Asia/Jakarta") -> int:
+    """Verify the log at `db` and print the verdict; 0 intact, 1 broken, 2 unreadable.
+
+    Broken means the chain breaks, or a derived table differs from what its events give.
+    """
     try:
         expect = parse_head(expect_text) if expect_text else None
     except ValueError as error:
@@ -165,27 +175,64 @@ def verify_command(db: Path, expect_text: str | None = None, as_json: bool = Fal
     try:
         connection = open_readonly(db)
         try:
+            connection.execute("BEGIN")  # the chain and the tables of one instant
             verdict = verify_chain(connection, expect)
+            # Rebuilt from the events as they are, also past a break: the rows named are
+            # then the ones the edited events no longer give.
+            projection = check_projection(connection, timezone)
+            connection.execute("COMMIT")
         finally:
             connection.close()
     except sqlite3.Error as error:
         print(f"verify: cannot read {db}: {error}", file=sys.stderr)
         return 2
+    intact = verdict.intact and projection.matches
     if as_json:
         print(json.dumps({
-            "intact": verdict.intact, "checked": verdict.checked,
+            "intact": intact, "chain_intact": verdict.intact, "checked": verdict.checked,
             "head": {"seq": verdict.head.seq, "hash": verdict.head.hash},
             "break": None if verdict.problem is None else {
                 "seq": verdict.problem.seq, "reason": verdict.problem.reason,
                 "detail": verdict.problem.detail},
-            "seconds": round(verdict.seconds, 3),
-        }))
-    elif verdict.problem is None:
-        print(f"{db}: intact — {verdict.checked} events chained; head seq {verdict.head.seq} "
-              f"hash {verdict.head.hash} ({verdict.seconds:.2f} s)")
+            "projection": projection_json(projection),
+            "seconds": round(verdict.seconds + projection.seconds, 3),
+        }, ensure_ascii=False, default=str))
+        return 0 if intact else 1
+    if verdict.problem is None:
+        print(f"{db}: chain intact — {verdict.checked} events chained; head seq "
+              f"{verdict.head.seq} hash {verdict.head.hash} ({verdict.seconds:.2f} s)")
     else:
         print(f"{db}: BROKEN at seq {verdict.problem.seq} ({verdict.problem.reason}): "
               f"{verdict.problem.detail}")
         print(f"  the chain is intact up to seq {verdict.head.seq} "
               f"({verdict.checked} events checked)")
-    return 0 if verdict.intact else 1
+    print(projection_summary(projection))
+    if intact:
+        print(f"{db}: intact")
+    return 0 if intact else 1
+
+
+def projection_summary(check: ProjectionCheck, scope: str = "") -> str:
+    """Say in lines whether the derived tables match the events, naming each difference."""
+    compared = ", ".join(f"{rows} {table}" for table, rows in check.rows_compared.items())
+    where = f" ({scope})" if scope else ""
+    if check.matches:
+        return (f"tables match the events{where}: {compared} rows rebuilt from "
+                f"{check.events_replayed} events and compared ({check.seconds:.2f} s)")
+    lines = [f"TABLES DIFFER FROM THE EVENTS{where}: {check.total_differences} rows "
+             f"({compared} compared, rebuilt from {check.events_replayed} events):"]
+    lines += [f"  {difference.describe()}" for difference in check.differences]
+    if check.total_differences > len(check.differences):
+        lines.append(f"  … and {check.total_differences - len(check.differences)} more")
+    return "\n".join(lines)
+
+
+def projection_json(check: ProjectionCheck) -> dict[str, object]:
+    """The projection check as JSON-ready data."""
+    return {
+        "matches": check.matches, "events_replayed": check.events_replayed,
+        "rows_compared": check.rows_compared, "differences": check.total_differences,
+        "named": [{"table": d.table, "key": d.key, "kind": d.kind, "columns": list(d.columns),
+                   "detail": d.describe()} for d in check.differences],
+        "seconds": round(check.seconds, 3),
+    }

@@ -16,6 +16,7 @@ from typing import Literal
 
 from hub.config import MallConfig
 from hub.eventlog import open_readonly
+from hub.reports.evidence import Evidence
 from hub.reports.period import Period, parse_period
 from hub.reports.queries import ChainHead
 from hub.reports.report import Report, build_report
@@ -36,6 +37,8 @@ class Written:
     parts: list[str]
     """CSV members, XLSX sheets, or for a PDF its page count as one string."""
     seconds_querying: float
+    evidence: Evidence | None = None
+    """The period's check against the chained events (part of `seconds_querying`)."""
 
 
 def write_report(
@@ -69,4 +72,4 @@ def write_report(
         from hub.reports.export_pdf import write_pdf
 
         parts = [str(write_pdf(report, out))]
-    return Written(out, report.meta.head, parts, seconds)
+    return Written(out, report.meta.head, parts, seconds, report.meta.evidence)

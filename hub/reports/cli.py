@@ -48,4 +48,20 @@ def report_command(db: Path, config_path: Path, period_text: str, fmt: Format, o
     print(f"{written.path}: {period.label()}, {what}; computed in "
           f"{written.seconds_querying:.2f} s")
     print(f"event log head: seq {written.head.seq} hash {written.head.hash}")
+    evidence = written.evidence
+    if evidence is not None and not evidence.ok:
+        from hub.verify import projection_summary
+
+        print(f"report: WARNING — {evidence.verdict_en()} The report says so on its first "
+              "page / PERINGATAN — data tidak cocok dengan log kejadian; laporan menyatakannya "
+              "di halaman pertama.", file=sys.stderr)
+        if evidence.chain_problem is not None:
+            print(f"  chain: {evidence.chain_problem} (python -m hub verify tells more)",
+                  file=sys.stderr)
+        print(projection_summary(evidence.projection, f"period {period.value}"),
+              file=sys.stderr)
+        return 1
+    if evidence is not None:
+        print(f"checked against the events in {evidence.seconds:.2f} s: "
+              f"{evidence.verdict_en()}")
     return 0

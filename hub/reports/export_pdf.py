@@ -18,6 +18,7 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 
 from hub.reports import pdf_charts as charts
+from hub.reports.evidence import describe_id
 from hub.reports.queries import OutcomeCounts
 from hub.reports.report import Report
 from hub.reports.skm import WEIGHT_LABELS
@@ -29,6 +30,8 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 ASCII_FALLBACK = str.maketrans({"–": "-", "—": "-", "×": "x", "≤": "<=", "≥": ">=",
                                 "…": "...", "·": "-", "“": '"', "”": '"', "’": "'"})
 BLUE = (31, 78, 121)
+RED = (192, 0, 0)
+GREEN = (40, 110, 50)
 PALE = (221, 235, 247)
 STRIPES = (FontFace(fill_color=(255, 255, 255)), FontFace(fill_color=(243, 246, 250)))
 MARGIN = 15.0
@@ -83,9 +86,16 @@ class ReportPdf(FPDF):
     def footer(self) -> None:
         """Print the log head and 'Halaman X dari Y' below every page."""
         head = self.report.meta.head
+        evidence = self.report.meta.evidence
         self.set_y(-11)
         self.set_font(self.body_font, "", 7)
         self.set_text_color(110, 110, 110)
+        if evidence is not None and not evidence.ok:
+            self.set_text_color(*RED)
+            self.set_font(self.body_font, "B", 7)
+            self.cell(64, 4, "DATA TIDAK COCOK DENGAN LOG KEJADIAN")
+            self.set_font(self.body_font, "", 7)
+            self.set_text_color(110, 110, 110)
         self.cell(120, 4, f"Log kejadian seq {head.seq} · hash {head.hash[:16]}…")
         self.cell(0, 4, f"Halaman {self.page_no()} dari {{nb}}", align="R")
 
@@ -112,7 +122,8 @@ def _cover(pdf: ReportPdf) -> None:
         pdf.set_font(pdf.body_font, "", 8)
         pdf.cell(0, 5, meta.address)
     pdf.set_text_color(30, 30, 30)
-    pdf.set_xy(MARGIN, 54)
+    pdf.set_xy(MARGIN, 52)
+    _check_notice(pdf)
     pdf.set_font(pdf.body_font, "", 9.5)
     pdf.multi_cell(0, 5.2, _summary_text(report), align="J")
     pdf.ln(3)
@@ -137,6 +148,44 @@ def _cover(pdf: ReportPdf) -> None:
         charts.bar_chart(pdf, pdf.body_font, MARGIN, pdf.get_y() + 1, pdf.w - 2 * MARGIN,
                          [line.short_label for line in busiest],
                          [line.counts.visitors for line in busiest])
+
+
+def _check_notice(pdf: ReportPdf) -> None:
+    """Say on page one whether the data matched the chained events; a red box if not."""
+    evidence = pdf.report.meta.evidence
+    if evidence is None:
+        return
+    if evidence.ok:
+        pdf.set_font(pdf.body_font, "", 8)
+        pdf.set_text_color(*GREEN)
+        pdf.multi_cell(0, 4.2, "Data diperiksa terhadap log kejadian berantai — "
+                       + evidence.verdict_id(), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(30, 30, 30)
+        pdf.ln(2)
+        return
+    named = evidence.named()
+    lines = ["PERINGATAN: DATA TIDAK COCOK DENGAN LOG KEJADIAN / DATA DOES NOT MATCH THE "
+             "EVENT LOG", evidence.verdict_id(), evidence.verdict_en()]
+    lines += [f"• {describe_id(difference)}" for difference in named[:6]]
+    if evidence.projection.total_differences > 6:
+        lines.append(f"… dan {evidence.projection.total_differences - 6} baris lainnya "
+                     "(daftar lengkap: ekspor XLSX/CSV, lembar Pemeriksaan data; "
+                     "python -m hub verify).")
+    top = pdf.get_y()
+    pdf.set_fill_color(253, 233, 231)
+    pdf.set_draw_color(*RED)
+    pdf.set_line_width(0.6)
+    pdf.set_text_color(*RED)
+    pdf.set_font(pdf.body_font, "B", 9.5)
+    pdf.multi_cell(0, 5, lines[0], border="LTR", fill=True, align="L", padding=(2, 2, 1, 2),
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.body_font, "", 8)
+    pdf.multi_cell(0, 4.2, "\n".join(lines[1:]), border="LBR", fill=True, align="L",
+                   padding=(0, 2, 2, 2), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(30, 30, 30)
+    pdf.set_draw_color(190, 190, 190)
+    pdf.set_line_width(0.2)
+    pdf.ln(3 if pdf.get_y() > top else 0)
 
 
 def _summary_text(report: Report) -> str:
@@ -336,6 +385,8 @@ def _evidence(pdf: ReportPdf, number: int) -> None:
             ("Dibuat", local_time_label(meta.generated_at, meta.timezone)),
             ("Bobot IKM", WEIGHT_LABELS[meta.ikm_weight]),
             ("Pemeriksaan", "python -m hub verify --db <berkas log>")]
+    if meta.evidence is not None:
+        rows.append(("Data periode ini", meta.evidence.verdict_id()))
     for key, value in rows:
         pdf.set_font(pdf.body_font, "B", 8)
         pdf.cell(52, 5, key)

@@ -122,6 +122,12 @@ def write_xlsx(report: Report, path: Path) -> list[str]:
     info.title = "Info"
     info["A1"] = f"Laporan Pelayanan {report.meta.mpp_name}"
     info["A1"].font = Font(bold=True, size=16)
+    evidence = report.meta.evidence
+    if evidence is not None and not evidence.ok:
+        info["A2"] = (f"PERINGATAN / WARNING: {evidence.verdict_id()} {evidence.verdict_en()} "
+                      "Rincian: lembar 'Pemeriksaan data'.")
+        info["A2"].font = Font(bold=True, color="C00000")
+        info["A2"].fill = PatternFill("solid", fgColor="FDE9E7")
     for row, (key, value) in enumerate(info_rows(report), start=3):
         info.cell(row, 1, key).font = Font(bold=True)
         info.cell(row, 2, value)

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from hub.config import MallConfig
 from hub.reports import queries as q
 from hub.reports import skm
+from hub.reports.evidence import Evidence, check_period
 from hub.reports.period import Period
 from hub.reports.stats import EMPTY, Summary, count_within, share, summarize
 from hub.schedule import holiday_on, hours_for, hours_on
@@ -48,6 +49,8 @@ class ReportMeta:
     ikm_weight: skm.IkmWeight
     surveys_available: bool
     timezone: str = "Asia/Jakarta"
+    evidence: Evidence | None = None
+    """The period's check against the chained events (None: not checked)."""
     running_day: str | None = None
     """The business day still open when the report was made (its unfinished visits are
     in progress); every other day is closed and its unfinished visitors were not served."""
@@ -179,29 +182,62 @@ def build_report(
     ikm_weight: skm.IkmWeight = "exact",
     generated_at: dt.datetime | None = None,
     with_answers: bool = True,
+    check: bool = True,
 ) -> Report:
     """Compute every view of the period from one snapshot of a read-only connection.
 
     `with_answers=False` leaves out the raw SKM answers (the PDF does not print them).
+    `check` (the default) first checks the period's rows against the chained events in
+    the same snapshot (`hub.reports.evidence`); the report then says whether they match.
+    Raises DataMismatch when rows that do not match the events cannot even be counted.
     """
     generated_at = generated_at or dt.datetime.now(dt.UTC)
     with q.snapshot(connection):
         head = q.chain_head(connection)
-        running = running_day(config, *q.log_clock(connection), generated_at)
-        buckets = q.bucket_tenant_counts(connection, period, tenant_id, running)
-        services = q.service_counts(connection, period, tenant_id, running)
-        hours = q.hour_counts(connection, period, tenant_id)
-        kinds = q.kind_counts(connection, period, tenant_id, running)
-        samples = q.time_samples(connection, period, tenant_id)
-        surveys = skm.has_surveys(connection)
-        skm_sums = skm.skm_sums_by_service(connection, period, tenant_id)
-        skm_profile = skm.respondent_profile(connection, period, tenant_id)
-        answers = skm.raw_answers(connection, period, tenant_id) if with_answers else []
+        evidence = (check_period(connection, config.mpp.timezone, period, head.seq)
+                    if check else None)
+        try:
+            return _build(connection, config, period, tenant_id, ikm_weight, generated_at,
+                          with_answers, head, evidence)
+        except (TypeError, ValueError) as error:
+            if evidence is None or evidence.ok:
+                raise
+            raise DataMismatch(evidence) from error
+
+
+class DataMismatch(ValueError):
+    """The tables hold rows the hub never writes (and that do not match the events)."""
+
+    def __init__(self, evidence: Evidence) -> None:
+        super().__init__(
+            f"refused: the visit tables do not match the event log and hold rows the hub "
+            f"never writes ({evidence.projection.total_differences} rows differ; "
+            "python -m hub verify names them) / laporan ditolak: data kunjungan tidak cocok "
+            "dengan log kejadian")
+        self.evidence = evidence
+
+
+def _build(
+    connection: sqlite3.Connection, config: MallConfig, period: Period, tenant_id: str | None,
+    ikm_weight: skm.IkmWeight, generated_at: dt.datetime, with_answers: bool,
+    head: q.ChainHead, evidence: Evidence | None,
+) -> Report:
+    """Run every query (inside the caller's snapshot) and roll the rows up."""
+    running = running_day(config, *q.log_clock(connection), generated_at)
+    buckets = q.bucket_tenant_counts(connection, period, tenant_id, running)
+    services = q.service_counts(connection, period, tenant_id, running)
+    hours = q.hour_counts(connection, period, tenant_id)
+    kinds = q.kind_counts(connection, period, tenant_id, running)
+    samples = q.time_samples(connection, period, tenant_id)
+    surveys = skm.has_surveys(connection)
+    skm_sums = skm.skm_sums_by_service(connection, period, tenant_id)
+    skm_profile = skm.respondent_profile(connection, period, tenant_id)
+    answers = skm.raw_answers(connection, period, tenant_id) if with_answers else []
     names = _Names(config)
     tenant_name = names.tenant(tenant_id)[0] if tenant_id else None
     meta = ReportMeta(config.mpp.name, config.mpp.short_name, config.mpp.address, period,
                       tenant_id, tenant_name, head, generated_at, ikm_weight, surveys,
-                      config.mpp.timezone, running)
+                      config.mpp.timezone, evidence, running)
     by_bucket, by_tenant, matrix = _bucket_views(period, buckets, names, tenant_id)
     by_service, by_category = _service_views(services, names, tenant_id)
     totals = sum((row.counts for row in buckets), q.OutcomeCounts())

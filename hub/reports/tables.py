@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from hub.reports.evidence import describe_id
 from hub.reports.period import MONTHS_ID, WEEKDAYS_ID
 from hub.reports.report import CountLine, Report, TimeLine
 from hub.reports.skm import ELEMENTS, WEIGHT_LABELS, SkmResult
@@ -224,7 +225,23 @@ def report_tables(report: Report) -> list[Table]:
                 k.mean_wait_minutes] for k in report.channels]),
     ]
     tables += _skm_tables(report)
+    evidence = report.meta.evidence
+    if evidence is not None:
+        tables.append(Table(
+            "pemeriksaan_data", "Pemeriksaan data terhadap log kejadian",
+            [Column(h, "text") for h in ("Tabel", "ID", "Temuan", "Kolom", "Rincian")],
+            [[d.table, d.key, FINDINGS[d.kind], ", ".join(d.columns), describe_id(d)]
+             for d in evidence.named()],
+            note=evidence.verdict_id() + (
+                f" ({evidence.projection.total_differences - len(evidence.named())} baris lagi "
+                "tidak dirinci.)" if evidence.projection.total_differences
+                > len(evidence.named()) else ""),
+            in_pdf=False))
     return tables
+
+
+FINDINGS = {"differs": "berbeda dari log", "missing": "hilang (ada di log)",
+            "extra": "tambahan (tidak ada di log)"}
 
 
 def _priority_table(report: Report) -> Table:
@@ -312,4 +329,7 @@ def info_rows(report: Report) -> list[tuple[str, str]]:
         ("Log kejadian: hash terakhir (SHA-256)", head.hash),
         ("Pemeriksaan keaslian", "python -m hub verify --db <log> (hash di atas harus ada "
                                  "pada nomor yang sama)"),
+        ("Data diperiksa terhadap log kejadian",
+         "tidak diperiksa" if meta.evidence is None
+         else f"{meta.evidence.verdict_id()} / {meta.evidence.verdict_en()}"),
     ]

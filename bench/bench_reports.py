@@ -1,7 +1,9 @@
 """Benchmark the reports and `verify` on a synthetic year: prints one JSON object.
 
 Budget (DESIGN.md): the annual report of 1,000,000 visits by tenant × month ≤ 1 s.
-Also timed: every other annual view, whole reports for a year, a month and a day,
+Also timed: every other annual view, the year's check against the chained events
+(hash chain walk + rebuilding every visit and SKM answer from its events and comparing
+row by row), whole reports (which include that check) for a year, a month and a day,
 the XLSX and PDF of the year, and `verify` over a large validly chained events table.
 Times are the best of --repeat runs (wall clock; CPU time alongside), on a warm cache.
 
@@ -26,6 +28,7 @@ from hub.config import load_config
 from hub.eventlog import open_readonly
 from hub.reports import parse_period, skm
 from hub.reports import queries as q
+from hub.reports.evidence import check_period
 from hub.reports.export_pdf import write_pdf
 from hub.reports.export_xlsx import write_xlsx
 from hub.reports.report import build_report
@@ -58,6 +61,8 @@ def bench_year(db: Path, config_path: Path, repeat: int, out: Path) -> dict[str,
         "priority_and_channel": lambda: q.kind_counts(connection, year),
         "wait_and_service_times": lambda: q.time_samples(connection, year),
         "skm": lambda: skm.skm_sums_by_service(connection, year),
+        "check_against_events": lambda: check_period(connection, config.mpp.timezone, year,
+                                                     q.chain_head(connection).seq),
     }
     result: dict[str, Any] = {"visits": visits, "annual_views": {}}
     for name, run in views.items():
@@ -73,6 +78,9 @@ def bench_year(db: Path, config_path: Path, repeat: int, out: Path) -> dict[str,
     }
     result["whole_report"]["year_without_raw_answers"] = timed(
         lambda: build_report(connection, config, year, with_answers=False), repeat)
+    result["whole_report"]["year_without_the_check"] = timed(
+        lambda: build_report(connection, config, year, check=False), repeat)
+    result["events"] = connection.execute("SELECT count(*) FROM events").fetchone()[0]
     result["survey_answers"] = connection.execute("SELECT count(*) FROM surveys").fetchone()[0]
     report = build_report(connection, config, year, generated_at=dt.datetime.now(dt.UTC))
     result["export_year"] = {

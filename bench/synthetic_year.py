@@ -1,7 +1,7 @@
 """Generate a realistic synthetic year of visits, and a valid event chain, for the benchmarks.
 
-The visits go straight into the `visits` table (the schema `EventLog` creates), in
-chronological order as the hub would have written them: weekdays that are not
+Each visit is logged as the hub would have logged it — its events appended, chained and
+projected into `visits` and `surveys` by `EventLog` itself — day by day: weekdays that are not
 holidays, each tenant only on the weekdays its hours allow, a morning peak, service
 shares like a busy city MPP (Disdukcapil and Samsat carry most of the traffic),
 waits and service times scattered around each service's standard, ~90 % served and
@@ -25,7 +25,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hub.config import MallConfig, Service, load_config
-from hub.eventlog import GENESIS_HASH, EventLog, canonical_json
+from hub.engine import events as ev
+from hub.eventlog import GENESIS_HASH, Entry, EventLog, canonical_json
 from hub.schedule import holiday_on, hours_for, hours_on
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,14 +48,7 @@ WEEKDAY_FACTOR = {0: 1.25, 1: 1.05, 2: 1.0, 3: 0.95, 4: 0.8}
 MONTH_FACTOR = {1: 1.15, 2: 1.0, 3: 1.1, 4: 0.95, 5: 0.9, 6: 1.0, 7: 1.1, 8: 1.0,
                 9: 0.95, 10: 1.0, 11: 0.95, 12: 0.85}
 PRIORITY_KINDS = (("lansia", 0.6), ("ibu_hamil", 0.25), ("disabilitas", 0.15))
-INSERT = (
-    "INSERT INTO visits (visit_id, business_day, year, month, weekday, hour, label, "
-    "service_id, final_service_id, tenant_id, category, priority_kind, channel, issued_at, "
-    "people_ahead, estimated_wait_minutes, first_called_at, last_called_at, call_count, "
-    "recall_count, transfer_count, transfers, counter_id, ended_at, outcome, wait_seconds, "
-    "service_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ?, ?, ?, ?, ?, ?)"
-)
+
 
 
 def business_days(config: MallConfig, year: int) -> list[dt.date]:
@@ -180,35 +174,106 @@ ANSWER_WEIGHTS = (3, 9, 55, 33)
 """How often visitors answer 1, 2, 3 and 4: mostly satisfied, as published SKM results are."""
 
 
-def survey_rows(visits: list[tuple], rng: random.Random, share: float = 0.1) -> list[tuple]:
-    """Return SKM answers for about `share` of the served visits (rated just after)."""
-    rows = []
-    for visit in visits:
-        if visit[24] != "served" or rng.random() >= share:
-            continue
-        answers = rng.choices((1, 2, 3, 4), ANSWER_WEIGHTS, k=9)
-        profile = (rng.choice(("<25", "25-40", "41-60", ">60")),
-                   rng.choice(("laki-laki", "perempuan")), None, None)
-        rows.append((visit[0], visit[0], visit[1], visit[2], visit[3], visit[7], visit[9],
-                     visit[22], visit[23], *answers, *profile, None))
-    return rows
+def visit_events(config: MallConfig, row: tuple, rng: random.Random,
+                 counters: dict[str, list[str]]) -> tuple[list[ev.Event], bool]:
+    """Turn one synthetic visit row into the events the hub would have logged for it.
+
+    Returns the events (in order) and whether the visit is left unfinished at closing
+    (expired when the next business day starts).
+    """
+    (visit_id, _, _, _, _, _, label, service_id, final_service_id, tenant_id, category,
+     priority, channel, issued_at, people_ahead, estimate, first_called_at, _, _, recalls,
+     transfer_count, transfers, counter_id, ended_at, outcome, _, service_seconds) = row
+    issued = dt.datetime.fromisoformat(issued_at)
+    number = int(label.split("-")[1])
+    events: list[ev.Event] = [ev.TicketIssued(
+        issued, visit_id, label, number, label.split("-")[0], service_id, tenant_id, category,
+        priority, channel, people_ahead, estimate, "kiosk-1")]
+    if outcome == "cancelled":
+        events.append(ev.TicketCancelled(issued + dt.timedelta(seconds=5), visit_id,
+                                         "print_failed"))
+        return events, False
+    if outcome == "expired":
+        return events, True
+    called = dt.datetime.fromisoformat(first_called_at)
+    events.append(ev.TicketCalled(called, visit_id, counter_id, service_id, "next"))
+    if outcome == "no_show":
+        for count in range(1, recalls + 1):
+            events.append(ev.TicketRecalled(called + dt.timedelta(seconds=60 * count),
+                                            visit_id, counter_id, count))
+        events.append(ev.TicketNoShow(dt.datetime.fromisoformat(ended_at), visit_id,
+                                      counter_id))
+        return events, False
+    ended = dt.datetime.fromisoformat(ended_at)
+    last_counter, left = counter_id, service_seconds
+    if transfer_count:
+        hop = json.loads(transfers)[0]
+        moved = dt.datetime.fromisoformat(hop["at"])
+        first_part = (moved - called).total_seconds()
+        events.append(ev.TicketTransferred(moved, visit_id, counter_id, service_id,
+                                           final_service_id, None, first_part))
+        last_counter = rng.choice(counters[final_service_id])
+        events.append(ev.TicketCalled(moved + dt.timedelta(seconds=30), visit_id,
+                                      last_counter, final_service_id, "next"))
+        ended = max(ended, moved + dt.timedelta(seconds=90))
+        left = max(30.0, service_seconds - first_part)
+    events.append(ev.TicketFinished(ended, visit_id, last_counter, final_service_id, left))
+    return events, False
 
 
 def write_year(db_path: Path, config: MallConfig, year: int = 2026,
                visits: int = 1_000_000, seed: int = 2026) -> int:
-    """Fill `db_path` with a synthetic year of visits (and SKM answers); return the visits."""
-    connection = _bulk_connection(db_path, config.mpp.timezone)
-    rows = generate_visits(config, year, visits, seed)
+    """Log a synthetic year into `db_path` as the hub would: events, chained and projected.
+
+    Every visit becomes its events (issue, calls, recalls, transfer, end) and ~10 % of the
+    served ones an SKM answer; each business day starts with `business_day_started`
+    (expiring yesterday's leftovers). `EventLog.append` chains them and writes `visits`
+    and `surveys` with the hub's own projection, one transaction per day. Returns the
+    number of visits.
+    """
+    log = EventLog(db_path, config.mpp.timezone)
+    log.connection.execute("PRAGMA synchronous = OFF")  # one big load; nobody is told
+    zone = ZoneInfo(config.mpp.timezone)
     rng = random.Random(seed + 1)
+    counters = {s.id: [c.id for c in config.counters_serving(s.id)] for s in config.services}
     written = 0
-    connection.execute("BEGIN")
-    while chunk := [row for _, row in zip(range(50_000), rows, strict=False)]:
-        connection.executemany(INSERT, chunk)
-        connection.executemany(
-            f"INSERT INTO surveys VALUES ({', '.join('?' * 23)})", survey_rows(chunk, rng))
-        written += len(chunk)
-    connection.execute("COMMIT")
-    connection.close()
+    leftovers: list[str] = []
+    day_events: list[ev.Event] = []
+    current: str | None = None
+
+    def flush() -> None:
+        day_events.sort(key=lambda event: event.at)  # stable: a visit's order is kept
+        log.append([Entry(day_events)])
+        day_events.clear()
+
+    for row in generate_visits(config, year, visits, seed):
+        business_day = row[1]
+        if business_day != current:
+            if day_events:
+                flush()
+            current = business_day
+            start = dt.datetime.combine(dt.date.fromisoformat(business_day), dt.time(7, 0),
+                                        zone).astimezone(dt.UTC)
+            opening: list[ev.Event] = [ev.TicketExpired(start, ticket, "waiting")
+                                       for ticket in leftovers]
+            opening.append(ev.BusinessDayStarted(start, dt.date.fromisoformat(business_day)))
+            log.append([Entry(opening)])
+            leftovers = []
+        events, unfinished = visit_events(config, row, rng, counters)
+        if unfinished:
+            leftovers.append(row[0])
+        last = events[-1]
+        if isinstance(last, ev.TicketFinished) and rng.random() < 0.1:
+            answers = rng.choices((1, 2, 3, 4), ANSWER_WEIGHTS, k=9)
+            events.append(ev.SurveySubmitted(
+                last.at + dt.timedelta(seconds=40), row[0], row[7], row[9], last.counter_id,
+                answers, rng.choice(("<20", "20-29", "30-39", "40-49", "50-59", "60+")),
+                rng.choice(("L", "P")), None, None))
+        day_events.extend(events)
+        written += 1
+    if day_events:
+        flush()
+    log.close()
     return written
 
 

@@ -27,6 +27,10 @@ def test_a_small_synthetic_year_reports_like_a_real_mall(tmp_path: Path) -> None
     assert report.by_tenant[0].key == "disdukcapil"
     assert report.by_tenant[0].counts.visitors == max(t.counts.visitors for t in report.by_tenant)
     assert report.skm_total.respondents > 0 and report.skm_total.grade is not None
+    # Logged through EventLog, so every visit and answer is what its events give.
+    assert report.meta.evidence is not None and report.meta.evidence.ok
+    assert report.meta.evidence.projection.rows_compared["visits"] == 3000
+    assert report.totals.transferred > 0 and report.totals.expired > 0
     connection.close()
 
 

@@ -692,14 +692,15 @@ async def _strict_answers(config: MallConfig, db: Path) -> list[dict[str, Any]]:
                                               "token": config.device("kiosk-1").token,
                                               "protocol": "1"}))
             answers.append(json.loads(await connection.recv()))
-        for device_id, request in (
+        requests: list[tuple[str, dict[str, Any]]] = [
             ("kiosk-1", {"type": "report_device_status", "ok": "yes"}),
             ("kiosk-1", {"type": "report_device_status", "ok": 1}),
             ("supervisor", {"type": "set_device_paused", "device_id": "kiosk-2", "paused": "true"}),
             ("survey-loket-01", {"type": "submit_survey", "ticket_id": "A-001",
                                  "answers": ["4", 4, 4, 4, 4, 4, 4, 4, 4]}),
             ("supervisor", {"type": "set_service_closed", "service_id": "kk", "closed": 0}),
-        ):
+        ]
+        for device_id, request in requests:
             peer = await hello(url, config, device_id, Captured())
             answers.append(await peer.request(request.pop("type"), **request))
             await peer.close()

@@ -172,7 +172,8 @@ def touched(engine: QueueEngine, event: ev.Event) -> tuple[set[str], set[str]]:
             pass
         case ev.CounterOpened() | ev.CounterClosed() | ev.CounterPaused() | ev.CounterResumed():
             counters.add(event.counter_id)
-            services |= set(engine.config.counter(event.counter_id).services)
+            # Today's services (a supervisor may have changed them): their estimates moved.
+            services |= set(engine.counter_config(event.counter_id).services)
         case _:
             ticket_id = getattr(event, "ticket_id", None)
             if ticket_id is not None and ticket_id in engine.tickets:

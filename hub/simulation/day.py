@@ -181,7 +181,11 @@ class SimulatedDay:
             try:
                 result = await client.request("call_next")
             except HubRequestError as error:
-                if error.code != "queue_empty":
+                if error.code == "on_break":  # the hub says until when: pray or eat, then back
+                    await client.request("pause_counter", reason="istirahat")
+                    await self.clock.until(dt.datetime.fromisoformat(error.body["ends_at"]))
+                    await client.request("resume_counter")
+                elif error.code != "queue_empty":
                     log.warning("%s: %s", counter_id, error.message_en)
                 continue
             called = result["events"][-1]

@@ -466,8 +466,6 @@ async def _open_a_counter_whose_services_changed_today(tmp: Path) -> tuple[dict[
             return pushed, (await boss.receive_type("snapshot"))["snapshot"]
 
 
-@pytest.mark.xfail(strict=True, reason="hub/views.py touched(): counter events add the "
-                   "counter's configured services, not today's (engine.counter_config)")
 def test_opening_a_counter_pushes_the_services_it_calls_today(tmp_path: Path) -> None:
     """Found by the fuzzer: the event must carry every service view it changed.
 

@@ -54,7 +54,7 @@ DOC = ROOT / "docs" / "protocol.md"
 EXAMPLE_CONFIG = ROOT / "config" / "example-mpp.toml"
 
 HUB_MESSAGE_TYPES = frozenset({"welcome", "result", "error", "event", "snapshot",
-                               "services_update", "device_status", "pong"})
+                               "services_update", "schedule_update", "device_status", "pong"})
 VIEW_KINDS = frozenset({"service", "counter", "ticket", "recent_call", "device", "settings"})
 ID_MAPS = frozenset({"services", "counters", "devices", "closed_services", "counter_services"})
 """Objects keyed by configuration ids: their keys are data, not field names."""
@@ -360,6 +360,24 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
         await flooder.close()
         await boss.expect(lambda m: m["type"] == "device_status"
                           and m["devices"].get("kiosk-2", {}).get("online") is False, mark)
+
+        pending = await kiosk.request("issue_ticket", service_id="ktp-el", await_print=True)
+        printed = pending["events"][0]["ticket_id"]
+        await kiosk.request("confirm_ticket", ticket_id=printed, how="printed")
+        await kiosk.request("reprint_ticket", ticket_id=printed)
+        await boss.request("reprint_ticket", ticket_id=printed, kiosk_id="kiosk-1")
+
+        clock.now = at(12, 0, 5)  # the lunch break of the example mall
+        server.tick()
+        for peer in peers.values():
+            await peer.expect(lambda m: m["type"] == "schedule_update" and m["break"])
+        await c2.request("open_counter")
+        captured.answers["on_break"] = await c2.request("call_next")
+        assert captured.answers["on_break"]["code"] == "on_break"
+        clock.now = at(13, 0, 5)
+        server.tick()
+        for peer in peers.values():
+            await peer.expect(lambda m: m["type"] == "schedule_update" and m["break"] is None)
 
         clock.now = at(15, 0, 5)  # past the cut-off
         server.tick()

@@ -1,8 +1,16 @@
-"""The kiosk window: header, the screens, the footer, idle timeout, and the flow's signals."""
+"""The kiosk window: header, the screens, the footer, idle timeout, and the flow's signals.
+
+Pages are rebuilt from the hub's view. Widgets added to a visible page are shown by Qt
+only later, from the event loop (QLayout queues their show); a page rebuilt on every
+hub message therefore stayed blank whenever it was looked at between a rebuild and that
+later show — always, in the busy simulated day, whose screenshots showed an empty
+tenant page. So a rebuilt page is shown at once (`show_built`), and hub updates rebuild
+the page at most every HUB_RENDER_MS, and only when what it shows changed.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_display.common.hub_clock import Clock, HubClock, system_clock
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
 from kiosk.flow import KioskFlow
@@ -31,13 +40,25 @@ log = logging.getLogger(__name__)
 
 IDLE_MS = 60_000
 DONE_MS = 8_000
+HUB_RENDER_MS = 500
+"""Waiting counts change with every ticket in the mall: redraw for them at most this often."""
+
+
+def show_built(page: QWidget) -> None:
+    """Show now what a visible page just built, as Qt would from the event loop later."""
+    for widget in page.findChildren(QWidget):
+        parent = widget.parentWidget()
+        if (widget.isHidden() and parent is not None and parent.isVisible()
+                and not widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)):
+            widget.show()
 
 
 class KioskWindow(QMainWindow):
     """Everything the visitor sees; all decisions about tickets are the flow's and the hub's."""
 
     def __init__(self, config: MallConfig, bridge: HubBridge, flow: KioskFlow,
-                 height: int = 1080, idle_ms: int = IDLE_MS, done_ms: int = DONE_MS) -> None:
+                 height: int = 1080, idle_ms: int = IDLE_MS, done_ms: int = DONE_MS,
+                 wall_clock: Clock = system_clock) -> None:
         super().__init__()
         self.config, self.bridge, self.flow = config, bridge, flow
         self.scale = height / 1080
@@ -46,8 +67,12 @@ class KioskWindow(QMainWindow):
         self.service_id: str | None = None
         self.screen_name = "welcome"
         self.timezone = ZoneInfo(config.mpp.timezone)
-        self.clock_offset = dt.timedelta(0)
-        """The hub's time minus this PC's, from the latest event."""
+        self.hub_clock = HubClock(wall_clock)
+        """The hub's time, which tickets carry, learnt from its events."""
+        self._shown_key = ""
+        """What the current screen was built from (see _screen_key)."""
+        self._hub_render = QTimer(self, singleShot=True, interval=HUB_RENDER_MS)
+        self._hub_render.timeout.connect(self._render_for_hub)
         self.setWindowTitle(f"Anjungan Antrean — {config.mpp.short_name}")
         self.setStyleSheet(STYLE)
         self._build(height)
@@ -189,6 +214,7 @@ class KioskWindow(QMainWindow):
     def render(self) -> None:
         """Rebuild the current screen from the hub's view in the current language."""
         language, view = self.language, self.bridge.view
+        self._shown_key = self._screen_key()
         self.lang.setText("ID" if language == "en" else "EN")
         self.back.setText(f"←  {t('back', language)}")
         self.home.setText(t("home", language))
@@ -233,6 +259,7 @@ class KioskWindow(QMainWindow):
                 self.take_ticket)
         if name != "message":
             self.stack.setCurrentWidget(self.pages[name])
+            show_built(self.pages[name])
 
     def _message(self, title: str, lines: list[str], color: str = "#1f2933",
                  number: str | None = None, qr: str | None = None,
@@ -246,28 +273,46 @@ class KioskWindow(QMainWindow):
             (t("ok", self.language), self.go_home) if button else None, second)
         self.footer.setVisible(False)
         self.stack.setCurrentWidget(page)
+        show_built(page)
 
     def _tick(self) -> None:
-        now = dt.datetime.now(self.timezone) + self.clock_offset
+        now = self.hub_clock.now().astimezone(self.timezone)
         self.date.setText(f"{long_date(now, self.language)}   {now:%H:%M}")
 
     # ------------------------------------------------------------ signals
 
     def _on_hub_message(self, message: dict[str, Any]) -> None:
-        if message.get("type") == "event":  # show the hub's time, which tickets carry
-            try:
-                hub_time = dt.datetime.fromisoformat(message["event"]["at"])
-                self.clock_offset = hub_time - dt.datetime.now(self.timezone)
-            except (KeyError, ValueError):
-                pass
+        self.hub_clock.observe_message(message)  # show the hub's time, which tickets carry
         if "settings" in message or message.get("type") == "snapshot":
             if self.screen_name != "message":
                 self.render()  # paused or resumed by a supervisor, or a fresh view
             return
         # Waiting counts changed. The search screen is left alone so that it is not
         # rebuilt under the visitor's fingers while typing.
-        if self.screen_name in ("tenants", "services", "detail"):
+        if self.screen_name in ("tenants", "services", "detail") and not (
+                self._hub_render.isActive()):
+            self._hub_render.start()
+
+    def _render_for_hub(self) -> None:
+        """Redraw for the hub's news, unless the screen would show the same as now."""
+        if (self.screen_name in ("tenants", "services", "detail")
+                and self._screen_key() != self._shown_key):
             self.render()
+
+    def _screen_key(self) -> str:
+        """What the current screen is built from: the screen, the visitor's choices and the
+        part of the hub's view it shows (a rebuild also scrolls the tenant grid back up)."""
+        view = self.bridge.view
+        services = view.get("services", {})
+        if self.screen_name == "services" and self.tenant_id:
+            shown = {s.id: services.get(s.id) for s in self.config.services_of(self.tenant_id)}
+        elif self.screen_name == "detail" and self.service_id:
+            shown = {self.service_id: services.get(self.service_id)}
+        else:
+            shown = services
+        return json.dumps([self.screen_name, self.language, self.tenant_id, self.service_id,
+                           shown, view.get("settings"), view.get("break")],
+                          sort_keys=True, default=str)
 
     def _on_link(self, status: str, _detail: str) -> None:
         if status == "online" and self.screen_name == "message" and self.flow.busy is False:

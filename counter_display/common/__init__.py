@@ -1,0 +1,1 @@
+"""Helpers the counter terminal, hall display and dashboard share (no Qt)."""

@@ -139,8 +139,7 @@ class KioskFlow(QObject):
                 return
             issued = ticket_event(result)
             self._issued[issued["ticket_id"]] = issued
-            ticket = ticket_data(self.config, issued, self._language, self.base,
-                                 self.bridge.view.get("break"))
+            ticket = ticket_data(self.config, issued, self._language, self.base)
             self.printing.print_ticket(issued["ticket_id"], ticket)
 
     def _confirm(self, issued: dict[str, Any], on_screen_only: bool) -> None:
@@ -192,8 +191,7 @@ class KioskFlow(QObject):
     def _print_reprint(self, event: dict[str, Any]) -> None:
         job = f"reprint:{event['ticket_id']}:{event['at']}"
         self._reprints[job] = event
-        ticket = ticket_data(self.config, event, self._language, self.base,
-                             self.bridge.view.get("break"))
+        ticket = ticket_data(self.config, event, self._language, self.base)
         self.printing.print_ticket(job, ticket)
 
     def _on_hub_message(self, message: dict[str, Any]) -> None:

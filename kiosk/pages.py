@@ -264,7 +264,7 @@ def _service_tile(page: Page, config: MallConfig, service: Service, view: dict[s
                     0, Qt.AlignmentFlag.AlignRight)
     if is_open:
         estimate = wait_text(state.get("estimated_wait_minutes"), state.get("waiting", 0),
-                             view.get("break"), language)
+                             language)
         waiting = (t("waiting", language, n=state["waiting"]) + " · " + estimate
                    if state.get("waiting") else estimate)
         right.addWidget(label(waiting, page.pt(13), wrap=False,
@@ -330,7 +330,7 @@ class DetailPage(Page):
             (t("people_waiting", language), str(state.get("waiting", 0))),
             (t("estimated_wait", language),
              wait_text(state.get("estimated_wait_minutes"), state.get("waiting", 0),
-                       view.get("break"), language)),
+                       language)),
         ]
         note = service.fee_note.get(language) if service.fee_note else None
         body.addWidget(self._facts_card(facts, note), 1)

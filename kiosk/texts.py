@@ -75,7 +75,6 @@ TEXTS: dict[str, tuple[str, str]] = {
                  "{reason} break, resuming at {time}. You can still take a number."),
     "no_counter_open": ("Belum ada loket yang buka untuk layanan ini",
                         "No counter is open for this service yet"),
-    "resumes_at": ("loket dilanjutkan pukul {time}", "counters resume at {time}"),
     "reprint": ("Cetak ulang tiket", "Reprint ticket"),
     "reprinted": ("Tiket dicetak ulang dengan nomor yang sama.",
                   "The ticket was printed again with the same number."),
@@ -120,15 +119,14 @@ def clock_time(iso: str, language: str) -> str:
     return when.strftime("%H:%M" if language == "en" else "%H.%M")
 
 
-def wait_text(minutes: int | None, waiting: int, pause: dict[str, Any] | None,
-              language: str) -> str:
-    """The estimated wait as the hub gave it; unknown (no counter open) is said, not guessed."""
+def wait_text(minutes: int | None, waiting: int, language: str) -> str:
+    """The estimated wait as the hub gave it; unknown (no counter open) is said, not guessed.
+
+    The hub counts counters paused for a break as resuming at its end, so an unknown wait
+    during a break means no counter will resume either: no time is promised then.
+    """
     if minutes is None:
-        text = t("no_counter_open", language)
-        if pause is not None:
-            text += " · " + t("resumes_at", language,
-                              time=clock_time(pause["ends_at"], language))
-        return text
+        return t("no_counter_open", language)
     if waiting == 0 and minutes == 0:
         return t("no_wait", language)
     return t("wait_estimate", language, m=minutes)

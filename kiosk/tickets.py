@@ -25,13 +25,12 @@ def status_url(config: MallConfig, ticket_id: str) -> str | None:
 
 
 def ticket_data(
-    config: MallConfig, issued: dict[str, Any], language: str, base: Path,
-    pause: dict[str, Any] | None = None,
+    config: MallConfig, issued: dict[str, Any], language: str, base: Path
 ) -> TicketData:
     """Build the printed ticket from a ticket_issued (or ticket_reprinted) event.
 
-    In the visitor's language; `pause` is the hub's break in progress, if any, so an
-    unknown wait can say when counters resume. A reprint is marked with its time.
+    In the visitor's language; an unknown wait is said, not printed as a number, and a
+    reprint is marked with its time.
     """
     service = config.service(issued["service_id"])
     tenant = config.tenant(service.tenant)
@@ -47,7 +46,7 @@ def ticket_data(
     people_ahead = int(issued["people_ahead"]) if waiting else 0
     wait_note = ""
     if waiting and minutes is None:
-        wait_note = wait_text(None, people_ahead, pause, language)
+        wait_note = wait_text(None, people_ahead, language)
     reprint_note = ""
     if issued["type"] == "ticket_reprinted":
         at = dt.datetime.fromisoformat(issued["at"]).astimezone(tz)

@@ -327,8 +327,7 @@ class KioskWindow(QMainWindow):
         language = self.language
         service = self.config.service(issued["service_id"])
         minutes = issued["estimated_wait_minutes"]
-        estimate = wait_text(minutes, issued["people_ahead"], self.bridge.view.get("break"),
-                             language)
+        estimate = wait_text(minutes, issued["people_ahead"], language)
         if issued["people_ahead"] == 0:
             ahead = (t("you_are_next", language) if minutes is not None
                      else estimate)

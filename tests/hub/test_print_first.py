@@ -41,7 +41,7 @@ def test_a_pending_ticket_is_not_called_until_its_kiosk_confirms_the_print(
     tmp_path: Path,
 ) -> None:
     async def scenario() -> None:
-        async with running_hub(small_mall(), tmp_path / "h.db") as (server, url):
+        async with running_hub(small_mall(), tmp_path / "h.db") as (_, url):
             async with device(url, "kiosk-1") as kiosk, device(url, "counter-c1") as counter:
                 assert (await counter.request("open_counter"))["type"] == "result"
                 issued = await kiosk.request("issue_ticket", service_id="ktp", await_print=True)
@@ -174,8 +174,8 @@ def test_reprint_gives_the_same_number_and_a_supervisor_can_send_one_to_a_kiosk(
                         pushed["event"]["by"] != "boss":
                     pushed = await kiosk.receive_type("event")
                 assert pushed["event"]["device_id"] == "kiosk-1"
-                counter_refused = await kiosk.request("reprint_ticket", ticket_id="Z-404")
-                assert counter_refused["code"] == "unknown_ticket"
+                unknown = await kiosk.request("reprint_ticket", ticket_id="Z-404")
+                assert unknown["code"] == "unknown_ticket"
 
     run(scenario())
 

@@ -16,15 +16,15 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication  # noqa: E402
+from PySide6.QtCore import QCoreApplication
 
-from hub.client.qt_bridge import HubBridge  # noqa: E402
-from kiosk.flow import KioskFlow  # noqa: E402
-from kiosk.printing import PrintService  # noqa: E402
-from tests.hub.harness import TOKENS  # noqa: E402
-from tests.kiosk.conftest import kiosk_mall  # noqa: E402
-from ticket_printer import PrinterTarget, PrintResult, TicketData  # noqa: E402
-from ticket_printer.printers import TicketPrinter  # noqa: E402
+from hub.client.qt_bridge import HubBridge
+from kiosk.flow import KioskFlow
+from kiosk.printing import PrintService
+from tests.hub.harness import TOKENS
+from tests.kiosk.conftest import kiosk_mall
+from ticket_printer import PrinterTarget, PrintResult, TicketData
+from ticket_printer.printers import TicketPrinter
 
 PRINTER = {"backend": "virtual", "folder": "tickets", "paper_mm": 80}
 

@@ -2,14 +2,15 @@
 
 It re-renders from `bridge.view` after every hub message, so after a reconnect it
 shows the snapshot's truth. Calls and recalls that arrive as events (never those in a
-snapshot) are highlighted for a few seconds and announced through `called`.
+snapshot) are announced through `called`; the latest few (model.MAX_HIGHLIGHTED) are
+highlighted for a few seconds while their tile still shows the number. The clock is the
+hub's (common.hub_clock), like the times of the calls.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from counter_display.common.hub_clock import Clock, HubClock, newest_time, system_clock
 from counter_display.hall import model
 from counter_display.hall.board import BoardContent, HallBoard
 from counter_display.hall.header import HallHeader, load_logo
@@ -24,16 +26,12 @@ from counter_display.hall.ticker import Ticker
 from hub.client.qt_bridge import HubBridge
 from hub.config import Device, MallConfig
 
-Clock = Callable[[], dt.datetime]
+__all__ = ["Clock", "HallDisplay", "system_clock"]
+
 HIGHLIGHT_SECONDS = 10.0
 FLASH_MS = 500
 HEADER_SHARE = 0.115
 TICKER_SHARE = 0.07
-
-
-def system_clock() -> dt.datetime:
-    """The wall clock, timezone-aware."""
-    return dt.datetime.now(dt.UTC)
 
 
 class HallDisplay(QWidget):
@@ -51,16 +49,17 @@ class HallDisplay(QWidget):
         self.device = device
         self.bridge = bridge
         self.clock = clock
-        self.clock_offset = dt.timedelta(0)
-        """The hub's time minus this PC's, from the latest event (see _follow_hub_clock)."""
+        self.hub_clock = HubClock(clock)
+        """The hub's time, learnt from its events: the calls are stamped with it."""
         self.highlight_seconds = highlight_seconds
         self.counter_ids = model.shown_counters(config, device.zone)
         self.timezone = config.mpp.timezone
         self.online = bridge.client.state.status == "online"  # it may be connected already
         self.tiles: list[model.Tile] = model.tiles(config, self.counter_ids, {})
         self.recent: list[model.RecentCall] = []
-        self.highlights: dict[str, float] = {}
-        """counter id → monotonic time its highlight ends."""
+        self.live_calls: list[tuple[model.LiveCall, float]] = []
+        """The latest calls seen as events, newest first, with the monotonic time their
+        highlight ends (see model.remember_call)."""
         self.latest_live: model.LiveCall | None = None
         self.flash_on = True
         self.setWindowTitle(f"{config.mpp.short_name} — layar antrean")
@@ -103,34 +102,24 @@ class HallDisplay(QWidget):
 
     @property
     def highlighted(self) -> set[str]:
-        """Counters whose latest call is still highlighted."""
-        now = time.monotonic()
-        return {c for c, until in self.highlights.items() if until > now}
+        """Counters highlighted now: of the latest calls, those still showing their number."""
+        return model.highlighted_counters(self.live_calls, self.tiles, time.monotonic())
 
     # ------------------------------------------------------------------- events
 
     def on_message(self, message: Any) -> None:
         """Re-render from the bridge's view; highlight a call that just happened."""
-        if isinstance(message, dict) and message.get("type") == "event":
-            self._follow_hub_clock(message["event"]["at"])
+        self.hub_clock.observe_message(message)
         call = model.live_call(message, self.counter_ids) if isinstance(message, dict) else None
         if call is not None:
-            self.highlights[call.counter_id] = time.monotonic() + self.highlight_seconds
+            self.live_calls = model.remember_call(
+                self.live_calls, call, time.monotonic() + self.highlight_seconds)
             self.latest_live = call
             self.flash_on = True
             self.flash_timer.start()
         self.refresh()
         if call is not None:
             self.called.emit(call)
-
-    def _follow_hub_clock(self, at: str) -> None:
-        """Show the hub's time: it is the one the calls are stamped with (a TV's own clock
-        may be minutes off, and the demo runs the hub on a shifted clock)."""
-        try:
-            hub_time = dt.datetime.fromisoformat(at)
-        except ValueError:
-            return
-        self.clock_offset = hub_time - self.clock()
 
     def on_state(self, status: str, _detail: str) -> None:
         """Show or hide the offline mark."""
@@ -150,17 +139,21 @@ class HallDisplay(QWidget):
 
     def tick(self) -> None:
         """Once a second: the clock, and ending highlights that ran out."""
-        self.header.now = model.local_now(self.clock() + self.clock_offset, self.timezone)
+        self.header.now = model.local_now(self.hub_now(), self.timezone)
         self.header.update()
-        if self.highlights and not self.highlighted:
-            self.highlights.clear()
+        if self.live_calls and not self.highlighted:
+            self.live_calls = []
             self.flash_timer.stop()
             self._push()
+
+    def hub_now(self) -> dt.datetime:
+        """The hub's time now, never earlier than the newest call on the screen."""
+        return self.hub_clock.now(floor=newest_time(self.bridge.view))
 
     def _flash(self) -> None:
         """Toggle the highlight colour; stop when no highlight is left."""
         if not self.highlighted:
-            self.highlights.clear()
+            self.live_calls = []
             self.flash_timer.stop()
             self.flash_on = True
         else:

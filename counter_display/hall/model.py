@@ -15,6 +15,8 @@ from counter_display import texts
 from hub.config import MallConfig
 
 CALL_EVENTS = ("ticket_called", "ticket_recalled")
+MAX_HIGHLIGHTED = 3
+"""Calls highlighted at once: in a busy hall a dozen amber tiles point nowhere."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,23 @@ def live_call(message: dict[str, Any], counter_ids: set[str] | list[str]) -> Liv
         return None
     label = str(event.get("ticket_id", "")).split("/")[-1]
     return LiveCall(label, event["counter_id"], event["type"] == "ticket_recalled")
+
+
+def remember_call(calls: list[tuple[LiveCall, float]], call: LiveCall, until: float,
+                  limit: int = MAX_HIGHLIGHTED) -> list[tuple[LiveCall, float]]:
+    """The latest calls, newest first, one per counter, at most `limit` (with their end)."""
+    kept = [(old, end) for old, end in calls if old.counter_id != call.counter_id]
+    return [(call, until), *kept][:limit]
+
+
+def highlighted_counters(calls: list[tuple[LiveCall, float]], tiles: list[Tile],
+                         now: float) -> set[str]:
+    """Counters to highlight: among the latest calls, those not yet run out whose tile
+    still shows the called number (a counter that finished or paused since shows "—",
+    and a tile without a number is never highlighted)."""
+    showing = {tile.counter_id: tile.text for tile in tiles if tile.serving}
+    return {call.counter_id for call, until in calls
+            if until > now and showing.get(call.counter_id) == call.label}
 
 
 def running_text(config: MallConfig, view: dict[str, Any]) -> str:

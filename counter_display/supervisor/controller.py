@@ -10,26 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from counter_display import texts
+from counter_display.common.hub_clock import Clock, HubClock, newest_time, system_clock
 from counter_display.supervisor import model
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], dt.datetime]
-OFFSET_WINDOW = dt.timedelta(seconds=30)
-
-
-def system_clock() -> dt.datetime:
-    """The wall clock, timezone-aware."""
-    return dt.datetime.now(dt.UTC)
+__all__ = ["Clock", "SupervisorController", "system_clock"]
 
 
 class SupervisorController(QObject):
@@ -50,9 +42,8 @@ class SupervisorController(QObject):
         self.bridge = bridge
         self.config = config
         self.clock = clock
-        self.offset = dt.timedelta(0)
-        """How far the hub's clock is ahead of ours (see now())."""
-        self._samples: deque[tuple[dt.datetime, dt.timedelta]] = deque()
+        self.hub_clock = HubClock(clock)
+        """The hub's time, learnt from its events (see now())."""
         self.link_status = bridge.client.state.status
         self.pending: dict[str, str] = {}
         """token → kind of every unanswered request."""
@@ -71,14 +62,14 @@ class SupervisorController(QObject):
         return self.link_status == "online"
 
     def now(self) -> dt.datetime:
-        """The hub's time: waits are measured against it, not against this PC's clock.
+        """The hub's time: waits and times at the counter are measured against it.
 
-        A supervisor PC whose clock is a few minutes off (no NTP on the LAN) would
-        otherwise show every wait wrong. Each event carries the hub's time; a late
-        delivery can only make a sample smaller, so the largest of the last
-        OFFSET_WINDOW's samples is taken.
+        A supervisor PC whose clock is a few minutes off (no NTP on the LAN), or a
+        dashboard whose messages queue up behind a busy screen, would otherwise show
+        every wait wrong ("0′" for a visitor at the counter for an hour). It is never
+        earlier than the newest call or counter change in the view (see HubClock).
         """
-        return self.clock() + self.offset
+        return self.hub_clock.now(floor=newest_time(self.view))
 
     @property
     def view(self) -> dict[str, Any]:
@@ -175,21 +166,11 @@ class SupervisorController(QObject):
         self.changed.emit()
 
     def _on_message(self, message: Any) -> None:
-        if isinstance(message, dict) and message.get("type") == "event":
-            event = message.get("event", {})
-            at = texts.parse_time(event.get("at"))
-            if at is not None and at.tzinfo is not None:
-                self._sample_offset(at)
-            if event.get("type") == "survey_submitted":
-                self.surveyed.emit()
+        self.hub_clock.observe_message(message)
+        if (isinstance(message, dict) and message.get("type") == "event"
+                and message.get("event", {}).get("type") == "survey_submitted"):
+            self.surveyed.emit()
         self.changed.emit()
-
-    def _sample_offset(self, hub_time: dt.datetime) -> None:
-        local = self.clock()
-        self._samples.append((local, hub_time - local))
-        while self._samples and local - self._samples[0][0] > OFFSET_WINDOW:
-            self._samples.popleft()
-        self.offset = max(offset for _at, offset in self._samples)
 
     def _on_state(self, status: str, _detail: str) -> None:
         self.link_status = status

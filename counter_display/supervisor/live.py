@@ -80,7 +80,7 @@ def counter_cells(row: CounterRow, service_names: dict[str, str]) -> list[Cell]:
     background, foreground = STATUS_COLOURS.get(row.status, STATUS_COLOURS["unknown"])
     serving = row.ticket
     if serving and row.serving_minutes is not None:
-        serving += f" · {row.serving_minutes}′"
+        serving += f" · {_minutes(row.serving_minutes)}"  # as the counter terminal says it
     services = "\n".join(service_names.get(s, s) for s in row.services)
     changed = "\n(diubah hari ini oleh pengelola)" if row.services_changed else ""
     return [
@@ -149,7 +149,7 @@ class LiveTab(QWidget):
         head.addWidget(self.change_services)
         self.counters = LiveTable(
             ["Loket", "Instansi", "Status", "Petugas", "Sejak", "Melayani", "Dilayani"],
-            [80, 100, 112, 140, 50, 112, 64], stretch_column=3,
+            [80, 100, 112, 120, 50, 132, 64], stretch_column=3,
             tooltips=["Counter (* services changed today)", "Tenant", "Status", "Staff",
                       "Since (opened, paused, resumed or closed)", "Ticket being served, "
                       "minutes since called", "Served today"])

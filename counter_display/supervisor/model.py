@@ -87,7 +87,8 @@ class ServiceRow:
     longest_minutes: int | None
     exact: bool
     """False: longest_minutes is an estimate (see module docstring)."""
-    estimate_minutes: int
+    estimate_minutes: int | None
+    """The hub's estimate for a ticket taken now; None while it has no estimate."""
     target_minutes: int
     issued_today: int
 
@@ -155,7 +156,8 @@ def longest_wait(service_id: str, service: dict[str, Any], counters: dict[str, A
     oldest = texts.parse_time(service.get("oldest_waiting_issued_at"))
     if oldest is not None:
         return texts.minutes_between(oldest, now), True
-    waited = [int(service.get("estimated_wait_minutes", 0))]
+    estimate = service.get("estimated_wait_minutes")
+    waited = [int(estimate)] if estimate is not None else []
     for desk in counters.values():
         ticket = desk.get("ticket") or {}
         if ticket.get("service_id") != service_id:
@@ -164,7 +166,11 @@ def longest_wait(service_id: str, service: dict[str, Any], counters: dict[str, A
             ticket.get("called_at"))
         if issued and called:
             waited.append(texts.minutes_between(issued, called))
-    return max(waited), False
+    return (max(waited), False) if waited else (None, False)
+
+
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def service_rows(config: MallConfig, view: dict[str, Any], now: dt.datetime) -> list[ServiceRow]:
@@ -192,7 +198,7 @@ def service_rows(config: MallConfig, view: dict[str, Any], now: dt.datetime) -> 
             name=service.name.id, prefix=service.prefix, open=is_open, status=status,
             closed_by_supervisor=service.id in closed, waiting=int(sv.get("waiting", 0)),
             longest_minutes=longest, exact=exact,
-            estimate_minutes=int(sv.get("estimated_wait_minutes", 0)),
+            estimate_minutes=_optional_int(sv.get("estimated_wait_minutes")),
             target_minutes=service.target_wait_minutes,
             issued_today=int(sv.get("issued_today", 0)),
         ))

@@ -90,7 +90,7 @@ def test_recall_then_no_show_after_the_configured_recalls(
     assert not window.buttons["no_show"].isEnabled()
     assert not window.controller.mark_no_show()  # refused locally: not recalled yet
 
-    display.highlights.clear()  # let the recall highlight it afresh
+    display.live_calls = []  # let the recall highlight it afresh
     with qtbot.waitSignal(display.called, timeout=WAIT_MS) as recalled:
         _press(qtbot, window, "recall")
     assert recalled.args[0].recall and recalled.args[0].label == "A-001"

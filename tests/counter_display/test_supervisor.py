@@ -110,7 +110,7 @@ def test_waiting_counts_and_counter_states_follow_the_hub(
     assert services.cell_background("ktp", LONGEST) == LEVEL_COLOURS["warn"][0]
     clock.now += dt.timedelta(minutes=10)
     window.refresh()  # what the 10-second refresh does
-    assert counters.text("c1", C_SERVING) == "A-001 · 10′"
+    assert counters.text("c1", C_SERVING) == "A-001 · 10 mnt"
 
     assert ask(terminal, "finish")[1] is None
     qtbot.waitUntil(lambda: counters.text("c1", C_SERVED) == "1", timeout=WAIT_MS)

@@ -142,13 +142,13 @@ class SupervisorWindow(QMainWindow):
         controller.refused.connect(self._show_refusal)
         controller.succeeded.connect(lambda _kind: self.message_bar.dismiss())
         self.clock_timer = QTimer(self, interval=1000)
-        self.clock_timer.timeout.connect(self._tick)
+        self.clock_timer.timeout.connect(self.tick)
         self.clock_timer.start()
         self.refresh_timer = QTimer(self, interval=REFRESH_MS)
         self.refresh_timer.timeout.connect(self.refresh)
         self.refresh_timer.start()
         self.resize(1920, 1080)
-        self._tick()
+        self.tick()
         self.refresh()
 
     def _header(self) -> QWidget:
@@ -248,7 +248,8 @@ class SupervisorWindow(QMainWindow):
             figure.set(f"{ikm.ikm} {ikm.grade}",
                        tooltip=f"{ikm.quality}; {ikm.respondents} responden; {ikm.weight_label}")
 
-    def _tick(self) -> None:
+    def tick(self) -> None:
+        """Show the hub's time (once a second)."""
         now = self.controller.now().astimezone(self.zone)
         zone = texts.zone_name(now)
         self.clock.setText(texts.clock_face(now, seconds=True) + (f" {zone}" if zone else ""))

@@ -152,14 +152,14 @@ def test_the_dashboard_shows_the_real_time_at_the_counter(qtbot: Any,
     qtbot.addWidget(window)
     bridge.messageReceived.emit(event("counter_opened", hub_time(9, 24), counter_id="loket-27"))
     window.refresh()
-    window._tick()
+    window.tick()
     serving = window.live.counters.text("loket-01", 5)
     assert serving == "A-019 · 11 mnt"  # at least until the newest call on the screen
     assert window.clock.text().startswith("10.31")
     pc[0] += dt.timedelta(seconds=1)
     bridge.messageReceived.emit(event("ticket_issued", hub_time(10, 40, 1), ticket_id="x"))
     window.refresh()
-    window._tick()
+    window.tick()
     assert window.live.counters.text("loket-01", 5) == "A-019 · 20 mnt"
     assert window.live.counters.text("loket-12", 5) == "PKB-023 · 9 mnt"
     assert window.clock.text().startswith("10.40")

@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +30,10 @@ from hub.simulation.runner import HubProcess, next_business_day
 log = logging.getLogger("demo.simulation")
 
 SCREEN_SIZE = (1920, 1080)
+SCREENS = ("kiosk", "counter", "hall", "dashboard")
+POLL_MS = 100
+"""How often the Qt thread looks at the hub's clock for mid-day (at 480× that is 48 hub s)."""
+LATE_WARNING_MIN = 5.0
 
 
 def run_simulation(config_path: Path, out: Path, visitors: int, speed: float, seed: int) -> int:
@@ -62,59 +67,69 @@ def run_simulation(config_path: Path, out: Path, visitors: int, speed: float, se
 
 def _run_with_screens(config: MallConfig, config_path: Path, url: str,
                       simulation: SimulatedDay, folder: Path, db_path: Path) -> Truth:
-    """Run the day in a thread; Qt screens follow it and are grabbed when half the day is done."""
+    """Run the day in a thread; Qt screens follow it and are photographed mid-day.
+
+    Mid-day is a moment of the hub's clock (when half the day's visitors have arrived,
+    by the plan), watched in the Qt thread itself: waiting for the day's thread to say
+    so, through a busy Qt event queue, took the photographs after closing at --speed 480.
+    """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     result: dict[str, Any] = {}
-    mid_day = threading.Event()
+    hub_now = simulation.clock.now
+    planned = mid_day_moment(simulation)
 
     def work() -> None:
-        async def day() -> Truth:
-            task = asyncio.create_task(simulation.run())
-            await simulation.mid_day.wait()
-            mid_day.set()
-            return await task
-
         try:
-            result["truth"] = asyncio.run(day())
+            result["truth"] = asyncio.run(simulation.run())
         except Exception as error:
             log.exception("the simulated day failed")
             result["error"] = error
-        finally:
-            mid_day.set()
 
-    screens = open_screens(config, config_path, url, db_path)
+    screens = open_screens(config, config_path, url, db_path, clock=hub_now)
     worker = threading.Thread(target=work, name="simulated-day")
     worker.start()
     state = {"shot": False}
 
     def poll() -> None:
-        if mid_day.is_set() and not state["shot"]:
+        if not state["shot"] and (planned is None or hub_now() >= planned):
             state["shot"] = True
-            log.info("half the day's visitors have arrived: photographing the screens")
-            grab_screens(screens, folder)
+            log.info("mid-day (%s): photographing the screens",
+                     planned.strftime("%H.%M") if planned else "no visitors")
+            grab_screens(screens, folder, hub_now, planned)
         if not worker.is_alive():
             app.quit()
 
-    timer = QTimer(interval=200)
+    timer = QTimer(interval=POLL_MS)
     timer.timeout.connect(poll)
     timer.start()
     app.exec()
     timer.stop()
     worker.join()
     if not state["shot"]:
-        grab_screens(screens, folder)
+        grab_screens(screens, folder, hub_now, planned)
     close_screens(screens)
     if "error" in result:
         raise RuntimeError("the simulated day failed") from result["error"]
     return result["truth"]  # type: ignore[no-any-return]
 
 
+def mid_day_moment(simulation: SimulatedDay) -> dt.datetime | None:
+    """The hub time of the mid-day photographs: when half the day's visitors have arrived."""
+    arrivals = simulation.arrivals
+    return arrivals[len(arrivals) // 2].at if arrivals else None
+
+
 def open_screens(config: MallConfig, config_path: Path, url: str,
-                 db_path: Path | None = None) -> dict[str, Any]:
-    """The four screens a person would look at, each with its own hub connection."""
+                 db_path: Path | None = None,
+                 clock: Callable[[], dt.datetime] | None = None) -> dict[str, Any]:
+    """The four screens a person would look at, each with its own hub connection.
+
+    `clock` is the hub's clock when it is known (the simulated day's accelerated one):
+    every screen then shows the hub's time and measures waits against it.
+    """
     from counter_display.counter.controller import CounterController
     from counter_display.counter.window import CounterWindow
     from counter_display.hall.display import HallDisplay
@@ -131,44 +146,72 @@ def open_screens(config: MallConfig, config_path: Path, url: str,
         link.start()
         return link
 
+    clocks: dict[str, Any] = {"clock": clock} if clock is not None else {}
     screens: dict[str, Any] = {"bridges": []}
     kiosk_device = config.device("kiosk-1")
     assert kiosk_device.printer is not None
     kiosk_bridge = bridge("kiosk-1")
     printing = PrintService(open_printer(printer_target(kiosk_device.printer, Path.cwd())))
     flow = KioskFlow(config, kiosk_bridge, printing, kiosk_device.printer, Path.cwd())
-    kiosk = KioskWindow(config, kiosk_bridge, flow, height=SCREEN_SIZE[1])
+    kiosk = KioskWindow(config, kiosk_bridge, flow, height=SCREEN_SIZE[1],
+                        **({"wall_clock": clock} if clock is not None else {}))
     counter_bridge = bridge("counter-loket-01")
-    counter = CounterWindow(CounterController(counter_bridge, config, "loket-01"))
+    counter = CounterWindow(CounterController(counter_bridge, config, "loket-01"), **clocks)
     hall_bridge = bridge("display-lobi")
     hall = HallDisplay(config, config.device("display-lobi"), hall_bridge,
-                       config_path.resolve().parent)
+                       config_path.resolve().parent, **clocks)
     screens.update(kiosk=kiosk, counter=counter, hall=hall, printing=printing)
     screens["bridges"] += [kiosk_bridge, counter_bridge, hall_bridge]
-    try:
-        from counter_display.supervisor.window import open_dashboard
+    from counter_display.supervisor.window import open_dashboard
 
-        supervisor_bridge = bridge("supervisor")
-        screens["dashboard"] = open_dashboard(config, supervisor_bridge, db_path=db_path)
-        screens["bridges"].append(supervisor_bridge)
-    except ImportError:
-        log.warning("no supervisor dashboard in this version: not photographed")
-    for name in ("kiosk", "counter", "hall", "dashboard"):
-        if name in screens:
-            screens[name].resize(*SCREEN_SIZE)
-            screens[name].show()
+    supervisor_bridge = bridge("supervisor")
+    screens["dashboard"] = open_dashboard(config, supervisor_bridge, clock=clock,
+                                          db_path=db_path)
+    screens["bridges"].append(supervisor_bridge)
+    for name in SCREENS:
+        screens[name].resize(*SCREEN_SIZE)
+        screens[name].show()
     kiosk.open_tenants()
     return screens
 
 
-def grab_screens(screens: dict[str, Any], folder: Path) -> None:
-    """Save what each screen shows now."""
+def grab_screens(screens: dict[str, Any], folder: Path,
+                 hub_now: Callable[[], dt.datetime] | None = None,
+                 planned: dt.datetime | None = None) -> dict[str, Any]:
+    """Bring each screen up to the hub's view of this moment, save it, and write down when.
+
+    `screens.json` says the hub's time of the photographs, the planned moment, and the
+    time each screen shows, so a reader can see they agree.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("kiosk", "counter", "hall", "dashboard"):
-        if name in screens:
-            path = folder / f"{name}.png"
-            screens[name].grab().save(str(path))
-            log.info("screenshot %s", path)
+    screens["kiosk"].render()
+    screens["counter"].render()
+    screens["hall"].refresh()
+    screens["hall"].tick()
+    screens["dashboard"].refresh()
+    screens["dashboard"].tick()
+    taken = hub_now() if hub_now is not None else None
+    for name in SCREENS:
+        path = folder / f"{name}.png"
+        screens[name].grab().save(str(path))
+        log.info("screenshot %s", path)
+    hall_now = screens["hall"].header.now
+    record = {
+        "hub_time": taken.isoformat() if taken else None,
+        "planned": planned.isoformat() if planned else None,
+        "late_minutes": round((taken - planned).total_seconds() / 60, 1)
+        if taken and planned else None,
+        "shown": {
+            "kiosk": screens["kiosk"].date.text().split()[-1].replace(":", "."),
+            "hall": hall_now.strftime("%H.%M") if hall_now else None,
+            "dashboard": screens["dashboard"].clock.text()[:5],
+        },
+    }
+    if record["late_minutes"] is not None and record["late_minutes"] > LATE_WARNING_MIN:
+        log.warning("the screens were photographed %s hub minutes after mid-day",
+                    record["late_minutes"])
+    (folder / "screens.json").write_text(json.dumps(record, indent=2))
+    return record
 
 
 def close_screens(screens: dict[str, Any]) -> None:
@@ -176,7 +219,7 @@ def close_screens(screens: dict[str, Any]) -> None:
     for link in screens["bridges"]:
         link.stop()
     screens["printing"].shutdown()
-    for name in ("kiosk", "counter", "hall", "dashboard"):
+    for name in SCREENS:
         if name in screens:
             screens[name].close()
 

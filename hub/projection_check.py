@@ -105,6 +105,7 @@ def check_projection(connection: sqlite3.Connection, timezone: str, scope: Scope
     try:
         rebuilt.execute("PRAGMA journal_mode = OFF")
         rebuilt.execute("PRAGMA synchronous = OFF")
+        rebuilt.execute("PRAGMA cache_size = -131072")  # 128 MB: updates find their rows in memory
         result.events_replayed = _replay(connection, rebuilt, timezone, scope, up_to_seq)
         for table, key in TABLES:
             _compare(connection, rebuilt, table, key, scope, result)

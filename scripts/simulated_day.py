@@ -312,12 +312,16 @@ def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[
         abs(reported[k] - simulated[k]) <= 0.01 if k == "mean_wait_minutes"  # type: ignore[operator]
         else reported[k] == simulated[k]
         for k in reported) and totals.in_progress == 0  # a finished day: nothing in progress
+    evidence = report.meta.evidence
+    matches_events = evidence is not None and evidence.ok
+    consistent = consistent and matches_events
     grade = None
     if report.skm_total.ikm is not None:
         found = grade_for(report.skm_total.ikm)
         grade = f"{found.letter} ({found.quality})"
     return {"business_day": day.isoformat(), "report": reported, "simulation": simulated,
             "in_progress_on_report": totals.in_progress,
+            "matches_event_log": matches_events,
             "ikm_grade": grade, "refused": dict(truth.refused), "chain_head": report.meta.head.hash,
             "consistent": consistent}
 

@@ -32,6 +32,7 @@ def test_a_short_day_reports_what_the_simulation_counted(tmp_path: Path) -> None
     assert report["visitors"] >= 200 and report["served"] > 0 and report["no_show"] > 0
     assert report["served"] + report["no_show"] + report["not_served"] == report["visitors"]
     assert summary["in_progress_on_report"] == 0  # a finished day has nothing in progress
+    assert summary["matches_event_log"] is True
     assert report["profiles_filled"] > 0
     assert report["surveys"] > 0 and summary["ikm_grade"]
     for name in ("kiosk", "counter", "hall", "dashboard"):

@@ -163,6 +163,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
                           args.tenant, args.ikm_weight)
 
 
+def _cmd_ship(args: argparse.Namespace) -> int:
+    """Ship the hub's chained log to the central PostgreSQL (see docs/central.md)."""
+    from hub.central.cli import ship_command
+
+    return ship_command(args.db, args.to, args.mpp_id, args.config, args.once, args.batch_size)
+
+
 def _cmd_verify(args: argparse.Namespace) -> int:
     """Check the hash chain and the tables derived from it; exit 0 if intact, 1 if not."""
     from hub.verify import verify_command
@@ -264,6 +271,30 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the mall's configuration: its time zone gives the visits' local "
                              "day, month and hour when they are rebuilt (default Asia/Jakarta)")
     verify.set_defaults(handler=_cmd_verify)
+
+    ship = commands.add_parser(
+        "ship", parents=[verbose], help="copy the event log to the central PostgreSQL",
+        description="Copy the hub's chained events, with their seq and hash, to a central "
+        "PostgreSQL database: in order, in batches, exactly once (resumes from the last seq "
+        "stored there), with backoff while the server is away. Reads the log read-only; the "
+        "hub never waits for it. The central side refuses a gap, a fork or an altered event "
+        "and names the MPP and seq. See docs/central.md.",
+    )
+    ship.add_argument("--db", required=True, type=Path, help="the hub's SQLite event log")
+    ship.add_argument("--to", required=True, metavar="URL",
+                      help="the central database, postgresql://USER@HOST/DB (libpq URL)")
+    ship.add_argument("--mpp-id", required=True,
+                      help="this MPP's id in the central database (lowercase, e.g. cilegon)")
+    ship.add_argument("--config", type=Path,
+                      help="the mall's configuration: its name, time zone and tenant and "
+                      "service names go to the central database (default: the id, "
+                      "Asia/Jakarta)")
+    ship.add_argument("--once", action="store_true",
+                      help="ship what is in the log now, then exit (0 shipped, 1 refused, "
+                      "3 server unreachable)")
+    ship.add_argument("--batch-size", type=int, default=1000,
+                      help="events per transaction (default 1000)")
+    ship.set_defaults(handler=_cmd_ship)
     return parser
 
 

@@ -149,7 +149,7 @@ class LiveTab(QWidget):
         head.addWidget(self.change_services)
         self.counters = LiveTable(
             ["Loket", "Instansi", "Status", "Petugas", "Sejak", "Melayani", "Dilayani"],
-            [80, 100, 112, 120, 50, 132, 64], stretch_column=3,
+            [80, 100, 112, 110, 50, 152, 64], stretch_column=3,
             tooltips=["Counter (* services changed today)", "Tenant", "Status", "Staff",
                       "Since (opened, paused, resumed or closed)", "Ticket being served, "
                       "minutes since called", "Served today"])

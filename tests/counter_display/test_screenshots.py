@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 
 from counter_display.counter.controller import CounterController
@@ -24,6 +24,7 @@ from hub.config import MallConfig, parse_config
 from hub.core import CommandRefused
 from tests.counter_display.screens import ARTIFACTS, WAIT_MS, settle
 from tests.hub.harness import FakeClock, HubThread
+from tests.kiosk.screenshot_check import assert_drawn
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -64,7 +65,7 @@ def _busy_morning(hub: HubThread, mall: MallConfig, clock: FakeClock) -> None:
 
     def run(command: Any) -> None:
         with contextlib.suppress(CommandRefused):  # a service closed on Mondays: fine here
-            hub.call(lambda server: server.core.execute(command))
+            hub.run(lambda server: server.execute(command))
 
     for counter in mall.counters:
         for _ in range(4):
@@ -83,9 +84,13 @@ def _busy_morning(hub: HubThread, mall: MallConfig, clock: FakeClock) -> None:
 
 
 def _save(widget: Any, name: str) -> Path:
+    """Save a screenshot; fail if it is nearly blank below the header (top 12 %)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / name
-    assert widget.grab().save(str(path))
+    image = widget.grab().toImage()
+    assert image.save(str(path))
+    top = int(image.height() * 0.12)
+    assert_drawn(image, QRect(0, top, image.width(), image.height() - top), name)
     return path
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QRect
 
 from counter_display.supervisor.controller import SupervisorController
 from counter_display.supervisor.ikm import IkmSource
@@ -24,6 +25,7 @@ from hub.core import CommandRefused
 from tests.counter_display.screens import ARTIFACTS, WAIT_MS
 from tests.factories import at
 from tests.hub.harness import FakeClock, HubThread
+from tests.kiosk.screenshot_check import assert_drawn
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -44,7 +46,7 @@ def busy_morning(hub: HubThread, mall: MallConfig, clock: FakeClock) -> None:
 
     def run(command: Any) -> Any:
         with contextlib.suppress(CommandRefused):  # closed on Mondays, nobody waiting: fine
-            return hub.call(lambda server: server.core.execute(command))
+            return hub.run(lambda server: server.execute(command))
         return None
 
     counters = [c for c in mall.counters[:BUSY_COUNTERS + 2]
@@ -80,6 +82,15 @@ def busy_morning(hub: HubThread, mall: MallConfig, clock: FakeClock) -> None:
     for ticket_id, counter_id in done[:8]:
         answers = [rng.choice((3, 3, 4, 4, 2)) for _ in range(9)]
         run(lambda e, at, t=ticket_id, c=counter_id, a=answers: e.submit_survey(t, a, at, c))
+
+
+def shot(widget: Any, name: str) -> None:
+    """Save a screenshot; fail if it is nearly blank below its top 12 % (the header)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    image = widget.grab().toImage()
+    assert image.save(str(ARTIFACTS / name))
+    top = int(image.height() * 0.12)
+    assert_drawn(image, QRect(0, top, image.width(), image.height() - top), name)
 
 
 def test_screenshot_of_the_dashboard_on_a_busy_morning(qtbot: Any, tmp_path: Path) -> None:
@@ -119,24 +130,24 @@ def test_screenshot_of_the_dashboard_on_a_busy_morning(qtbot: Any, tmp_path: Pat
             window.live.services.select_key(mall.counters[0].services[0])
             window.refresh()
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            assert window.grab().save(str(ARTIFACTS / "supervisor-1920x1080.png"))
+            shot(window, "supervisor-1920x1080.png")
             window.live.urgent_first.setChecked(True)
-            assert window.grab().save(str(ARTIFACTS / "supervisor-urgent-first.png"))
+            shot(window, "supervisor-urgent-first.png")
             assert window.live.counters.select_key(mall.counters[3].id)
             dialog = window.live.open_counter_services_dialog()
             assert dialog is not None
-            assert dialog.grab().save(str(ARTIFACTS / "supervisor-counter-services.png"))
+            shot(dialog, "supervisor-counter-services.png")
             dialog.reject()
             closing = window.live.open_close_service_dialog()
             assert closing is not None
             closing.edit.setText("Jaringan SIAK terputus")
-            assert closing.grab().save(str(ARTIFACTS / "supervisor-close-service.png"))
+            shot(closing, "supervisor-close-service.png")
             closing.reject()
             with qtbot.waitSignal(window.reports.reportReady, timeout=WAIT_MS) as ready:
                 window.tabs.setCurrentWidget(window.reports)  # today's report, at first sight
             assert not isinstance(ready.args[0], Exception), ready.args[0]
             assert window.reports.figures["visitors"].text() == "62"
-            assert window.grab().save(str(ARTIFACTS / "supervisor-reports.png"))
+            shot(window, "supervisor-reports.png")
         finally:
             for made in bridges:
                 made.stop()

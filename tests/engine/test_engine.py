@@ -18,6 +18,7 @@ from hub.engine import (
     UnknownTicket,
 )
 from hub.engine import events as ev
+from tests.engine.snapshot import state_of
 from tests.factories import MONDAY, at, small_mall
 
 TUESDAY = MONDAY + dt.timedelta(days=1)
@@ -228,6 +229,11 @@ def test_park_frees_the_counter_and_resume_calls_the_same_visit_back(
     engine.finish("c1", at(8, 9))
     (resumed,) = engine.resume_parked("c1", "A-001", at(8, 10))
     assert isinstance(resumed, ev.TicketCalled) and resumed.how == "resume"
+    ticket = engine.ticket("A-001")
+    assert (ticket.status, ticket.counter_id) == (TicketStatus.CALLED, "c1")
+    assert engine.parked_at("c1") == []  # back at the desk, no longer set aside
+    assert (engine.counters["c1"].status, engine.counters["c1"].ticket_id) == (
+        CounterStatus.SERVING, "2026-11-23/A-001")
     engine.open_counter("c2", at(8, 11))
     with pytest.raises(IllegalMove, match="can't resume when ticket A-001 is called"):
         engine.resume_parked("c2", "A-001", at(8, 11))
@@ -246,7 +252,11 @@ def test_transfer_keeps_number_and_visit_and_goes_before_fresh_tickets(
     ticket = engine.ticket("A-001")
     assert (ticket.ticket_id, ticket.label) == ("2026-11-23/A-001", "A-001")
     assert ticket.service_id == "kk"
+    assert (ticket.status, ticket.counter_id, ticket.transfer_count) == (
+        TicketStatus.WAITING, None, 1)
+    assert engine.waiting_count("kk") == 2 and engine.waiting_count("ktp") == 0
     assert engine.counters["c1"].status == CounterStatus.OPEN
+    assert engine.counters["c1"].ticket_id is None
     # B-001 was issued earlier, but the transferred visit already waited once.
     assert called(engine.call_next("c2", at(8, 5))) == "A-001"
 
@@ -317,12 +327,25 @@ def test_replaying_the_events_rebuilds_the_same_state(engine: QueueEngine) -> No
     log += engine.open_counter("c1", at(8, 5))
     log += engine.call_next("c1", at(8, 6))
     log += engine.transfer("c1", at(8, 7), to_service_id="kk")
+    log += engine.call_next("c1", at(8, 8))
+    log += engine.park("c1", at(8, 9))
+    log += engine.open_counter("c2", at(8, 9))
+    log += engine.call_next("c2", at(8, 10))
+    log += engine.transfer("c2", at(8, 11), to_counter_id="c1")
     replayed = QueueEngine(engine.config)
     replayed.start_day(at(7, 30))
     replayed.replay(ev.event_from_dict(ev.event_to_dict(e)) for e in log)
-    assert replayed.tickets == engine.tickets
-    assert replayed.counters == engine.counters
-    assert replayed.queues == engine.queues
+    assert state_of(replayed) == state_of(engine)  # every field, every order
+    # And what it must be, written down rather than computed by the same apply():
+    assert [(t.label, t.status, t.service_id, t.transfer_count)
+            for t in replayed.tickets.values()] == [
+        ("A-001", TicketStatus.PARKED, "kk", 1), ("A-002", TicketStatus.WAITING, "ktp", 1),
+        ("A-003", TicketStatus.WAITING, "ktp", 0), ("A-004", TicketStatus.WAITING, "ktp", 0)]
+    assert list(replayed.parked["c1"]) == ["2026-11-23/A-001"]  # transferred visits go first
+    assert list(replayed.assigned["c1"]) == ["2026-11-23/A-002"]
+    assert list(replayed.queues["kk"].transferred) == []
+    assert list(replayed.queues["ktp"].normal) == ["2026-11-23/A-003", "2026-11-23/A-004"]
+    assert [replayed.counters[c].status for c in ("c1", "c2")] == [CounterStatus.OPEN] * 2
 
 
 def test_a_served_visit_can_be_rated_once_at_its_counter(engine: QueueEngine) -> None:
@@ -381,3 +404,92 @@ def test_supervisor_pauses_kiosks_and_sets_the_running_text(engine: QueueEngine)
     assert settings["running_text"] == {"id": "Layanan PBG dibuka hingga 15.00", "en": None}
     with pytest.raises(InvalidArgument, match="only kiosks"):
         engine.set_device_paused("counter-c1", True, at(9))
+
+
+def test_a_resumed_visit_is_not_a_new_call_for_weights_or_priority(engine: QueueEngine) -> None:
+    for minute in range(3):
+        issue(engine, "ktp", at(8, minute))
+        issue(engine, "kk", at(8, minute))
+    engine.open_counter("c1", at(8, 5))  # weights ktp 2 : kk 1
+    assert called(engine.call_next("c1", at(8, 6))) == "A-001"
+    engine.park("c1", at(8, 7))
+    engine.resume_parked("c1", "A-001", at(8, 8))
+    engine.finish("c1", at(8, 9))
+    # One ktp call so far, not two: ktp's share is not used up, so ktp again.
+    assert called(engine.call_next("c1", at(8, 10))) == "A-002"
+    assert engine.counters["c1"].calls_by_service == {"ktp": 2}
+
+
+def test_a_resumed_normal_visit_does_not_count_towards_the_priority_interleave(
+    engine: QueueEngine,
+) -> None:
+    issue(engine, "kk", at(8))
+    issue(engine, "kk", at(8, 1))
+    issue(engine, "kk", at(8, 2), priority_kind="lansia")
+    engine.open_counter("c2", at(8, 3))
+    assert called(engine.call_next("c2", at(8, 4))) == "B-003"  # the first priority visitor
+    engine.finish("c2", at(8, 5))
+    issue(engine, "kk", at(8, 6), priority_kind="lansia")
+    assert called(engine.call_next("c2", at(8, 7))) == "B-001"
+    engine.park("c2", at(8, 8))
+    engine.resume_parked("c2", "B-001", at(8, 9))  # the same visit, not a second normal call
+    engine.finish("c2", at(8, 10))
+    # Only one normal call since the last priority one (two are needed): normal again.
+    assert called(engine.call_next("c2", at(8, 11))) == "B-002"
+
+
+def test_a_ticket_is_found_by_its_id_as_well_as_its_label(engine: QueueEngine) -> None:
+    issue(engine, "ktp", at(8))
+    engine.open_counter("c1", at(8, 1))
+    assert called(engine.call_ticket("c1", "2026-11-23/A-001", at(8, 2))) == "A-001"
+    assert engine.ticket("2026-11-23/A-001") is engine.ticket("A-001")
+
+
+def test_a_counters_changed_services_keep_their_weights_and_weigh_new_ones_as_one(
+    engine: QueueEngine,
+) -> None:
+    for minute in range(4):
+        issue(engine, "ktp", at(8, minute))
+        issue(engine, "pbg", at(8, minute))
+    engine.open_counter("c1", at(8, 5))
+    engine.set_counter_services("c1", ["ktp", "pbg"], at(8, 5))  # ktp keeps weight 2
+    today = engine.counter_config("c1")
+    assert (today.services, today.weights) == (["ktp", "pbg"], {"ktp": 2, "pbg": 1})
+    assert engine.counter_config("c2").services == ["kk", "ktp"]  # untouched
+    sequence = []
+    for minute in range(6):
+        sequence.append(called(engine.call_next("c1", at(9, minute)))[0])
+        engine.finish("c1", at(9, minute, 30))
+    assert sequence == ["A", "A", "G", "A", "A", "G"]
+    assert [c.id for c in engine.counters_serving("pbg")] == ["c1", "c4"]
+    assert [c.id for c in engine.counters_serving("kk")] == ["c2"]
+
+
+def test_the_day_end_expires_parked_and_called_visits_from_their_state(
+    engine: QueueEngine,
+) -> None:
+    issue(engine, "ktp", at(8))
+    issue(engine, "ktp", at(8, 1))
+    engine.open_counter("c1", at(8, 2))
+    engine.call_next("c1", at(8, 3))
+    engine.park("c1", at(8, 4))
+    engine.call_next("c1", at(8, 5))
+    rollover = engine.start_day(at(7, 30, day=TUESDAY))
+    expired = [(e.ticket_id, e.status_before) for e in rollover
+               if isinstance(e, ev.TicketExpired)]
+    assert expired == [("2026-11-23/A-001", "parked"), ("2026-11-23/A-002", "called")]
+    assert engine.parked_at("c1") == [] and engine.tickets == {}
+    assert engine.counters["c1"].status == CounterStatus.CLOSED
+
+
+@pytest.mark.xfail(strict=True, reason="bug: _apply_ticket_confirmed (hub/engine/state.py) "
+                   "orders a confirmed ticket by issued_at, so a ticket issued at the same "
+                   "instant as a later number goes behind it")
+def test_a_confirmed_print_keeps_its_number_order_at_the_same_instant(
+    engine: QueueEngine,
+) -> None:
+    issue(engine, "ktp", at(8), pending=True)  # kiosk 1 prints A-001
+    issue(engine, "ktp", at(8))  # A-002, the same instant, on screen
+    engine.confirm_ticket("A-001", "printed", at(8, 0, 5))
+    engine.open_counter("c1", at(8, 1))
+    assert called(engine.call_next("c1", at(8, 2))) == "A-001"

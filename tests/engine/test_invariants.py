@@ -144,6 +144,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.final_events: Counter[str] = Counter()
         self.labels_by_day: dict[dt.date, list[str]] = defaultdict(list)
         self.label_of: dict[str, str] = {}
+        self.issued_at: dict[str, dt.datetime] = {}
         self.today: Counter[str] = Counter()
         """Uses of the rarer rules today (see their preconditions)."""
         self._record(self.engine.start_day(self.now))
@@ -230,15 +231,47 @@ class EngineMachine(RuleBasedStateMachine):
         return self.today["supervisor"] < 2
 
     @precondition(lambda self: len(self.model.visits) < 40)  # a day's worth at a small mall
-    @rule(service=st.sampled_from(SERVICES), priority=PRIORITY)
-    def issue(self, service: str, priority: str | None) -> None:
-        events = self._try(self.engine.issue_ticket, service, priority_kind=priority)
+    @rule(service=st.sampled_from(SERVICES), priority=PRIORITY,
+          pending=st.sampled_from([False, False, True]))
+    def issue(self, service: str, priority: str | None, pending: bool = False) -> None:
+        # Visitors reach the kiosk one after another; two tickets of one instant are the
+        # xfail test_a_confirmed_print_keeps_its_number_order_at_the_same_instant.
+        self.now += dt.timedelta(seconds=1)
+        events = self._try(self.engine.issue_ticket, service, priority_kind=priority,
+                           pending=pending)
         if events is None:
             return
         assert service not in self.model.closed_services, "issued for a closed service"
         (issued,) = events
         assert isinstance(issued, ev.TicketIssued) and issued.service_id == service
-        self.model.visits[issued.ticket_id] = Visit(issued.label, service, priority is not None)
+        visit = Visit(issued.label, service, priority is not None)
+        if pending:  # print first, then queue: nobody may call it before the kiosk confirms
+            visit.status = TicketStatus.PENDING
+        self.model.visits[issued.ticket_id] = visit
+        self.issued_at[issued.ticket_id] = self.now
+
+    def _pending(self) -> list[str]:
+        return [t for t, v in self.model.visits.items() if v.status == TicketStatus.PENDING]
+
+    @precondition(lambda self: self._pending())
+    @rule(data=st.data(), how=st.sampled_from(["printed", "on_screen", "lost"]))
+    def confirm_print(self, data: st.DataObject, how: str) -> None:
+        ticket_id = data.draw(st.sampled_from(self._pending()))
+        if self._try(self.engine.confirm_ticket, self.label_of[ticket_id], how) is None:
+            return
+        assert how in ("printed", "on_screen")
+        self.model.visits[ticket_id].status = TicketStatus.WAITING
+
+    @rule()
+    def cancel_unconfirmed(self) -> None:
+        limit = dt.timedelta(seconds=CONFIG.queue.print_confirm_seconds)
+        overdue = {t for t in self._pending() if self.now - self.issued_at[t] >= limit}
+        events = self._try(self.engine.cancel_unconfirmed) or []
+        cancelled = {e.ticket_id for e in events if isinstance(e, ev.TicketCancelled)}
+        assert cancelled == overdue, "exactly the prints not confirmed in time are withdrawn"
+        assert all(e.reason == "print_unconfirmed" for e in events)  # type: ignore[attr-defined]
+        for ticket_id in cancelled:
+            self.model.visits[ticket_id].status = TicketStatus.CANCELLED
 
     def _counter_command(self, counter: str, action: str, *args: Any) -> None:
         """Run a counter's command, check the engine's answer against the model, mirror it."""
@@ -474,7 +507,7 @@ class EngineMachine(RuleBasedStateMachine):
         status = self.model.visits[ticket_id].status
         if self._try(self.engine.cancel_ticket, label, "print_failed") is None:
             return
-        assert status == TicketStatus.WAITING, f"cancelled a {status} ticket"
+        assert status in (TicketStatus.WAITING, TicketStatus.PENDING), f"cancelled: {status}"
         self.model.take(ticket_id)
         self.model.visits[ticket_id].status = TicketStatus.CANCELLED
 
@@ -560,6 +593,9 @@ class EngineMachine(RuleBasedStateMachine):
                             if v.status == TicketStatus.WAITING and v.service_id == service_id
                             and not v.transfer_count and v.priority == priority]
                 assert list(line) == expected, service_id
+            assert list(queue.pending) == [
+                t for t, v in model.visits.items()
+                if v.status == TicketStatus.PENDING and v.service_id == service_id], service_id
         assert set(engine.closed_services) == model.closed_services
         assert engine.surveyed == model.surveyed
 
@@ -609,7 +645,7 @@ IN_MOST_RUNS = ("ticket_called:next", "ticket_finished")
 IN_MANY_RUNS = ("ticket_recalled", "ticket_parked", "ticket_called:specific",
                 "ticket_transferred:service", "ticket_transferred:counter", "ticket_cancelled",
                 "ticket_expired", "counter_closed", "counter_paused")
-IN_SOME_RUNS = ("ticket_no_show", "ticket_called:resume", "counter_resumed",
+IN_SOME_RUNS = ("ticket_confirmed", "ticket_no_show", "ticket_called:resume", "counter_resumed",
                 "survey_submitted", "counter_services_changed", "service_closed_today")
 """What a run does, by how often it must happen in day-long runs (see the test below).
 

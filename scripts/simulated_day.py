@@ -180,34 +180,38 @@ def grab_screens(screens: dict[str, Any], folder: Path,
                  planned: dt.datetime | None = None) -> dict[str, Any]:
     """Bring each screen up to the hub's view of this moment, save it, and write down when.
 
-    `screens.json` says the hub's time of the photographs, the planned moment, and the
-    time each screen shows, so a reader can see they agree.
+    Each screen is redrawn (its clock too) just before its own photograph: at --speed 480
+    a second between the four would be eight minutes on their clocks. `screens.json`
+    says the planned moment and, per screen, the hub's time of its photograph and the
+    time it shows, so a reader can see they agree.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    screens["kiosk"].render()
-    screens["counter"].render()
-    screens["hall"].refresh()
-    screens["hall"].tick()
-    screens["dashboard"].refresh()
-    screens["dashboard"].tick()
-    taken = hub_now() if hub_now is not None else None
+    update = {
+        "kiosk": lambda: screens["kiosk"].render(),
+        "counter": lambda: screens["counter"].render(),
+        "hall": lambda: (screens["hall"].refresh(), screens["hall"].tick()),
+        "dashboard": lambda: (screens["dashboard"].refresh(), screens["dashboard"].tick()),
+    }
+    shown = {
+        "kiosk": lambda: screens["kiosk"].date.text().split()[-1].replace(":", "."),
+        "counter": lambda: None,  # the terminal shows no clock, only minutes since the call
+        "hall": lambda: (screens["hall"].header.now.strftime("%H.%M")
+                         if screens["hall"].header.now else None),
+        "dashboard": lambda: screens["dashboard"].clock.text()[:5],
+    }
+    record: dict[str, Any] = {"planned": planned.isoformat() if planned else None,
+                              "screens": {}}
     for name in SCREENS:
+        update[name]()
+        taken = hub_now() if hub_now is not None else None
         path = folder / f"{name}.png"
         screens[name].grab().save(str(path))
         log.info("screenshot %s", path)
-    hall_now = screens["hall"].header.now
-    record = {
-        "hub_time": taken.isoformat() if taken else None,
-        "planned": planned.isoformat() if planned else None,
-        "late_minutes": round((taken - planned).total_seconds() / 60, 1)
-        if taken and planned else None,
-        "shown": {
-            "kiosk": screens["kiosk"].date.text().split()[-1].replace(":", "."),
-            "hall": hall_now.strftime("%H.%M") if hall_now else None,
-            "dashboard": screens["dashboard"].clock.text()[:5],
-        },
-    }
-    if record["late_minutes"] is not None and record["late_minutes"] > LATE_WARNING_MIN:
+        record["screens"][name] = {"hub_time": taken.isoformat() if taken else None,
+                                   "shown": shown[name]()}
+        if name == SCREENS[0] and taken is not None and planned is not None:
+            record["late_minutes"] = round((taken - planned).total_seconds() / 60, 1)
+    if record.get("late_minutes", 0) > LATE_WARNING_MIN:
         log.warning("the screens were photographed %s hub minutes after mid-day",
                     record["late_minutes"])
     (folder / "screens.json").write_text(json.dumps(record, indent=2))

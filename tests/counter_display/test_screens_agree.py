@@ -248,3 +248,33 @@ def test_remember_call_keeps_the_latest_per_counter() -> None:
              hall_model.Tile("c1", "Loket 1", "X", "serving", "A-3")]
     assert hall_model.highlighted_counters(calls, tiles, now=50.0) == {"c4", "c1"}
     assert hall_model.highlighted_counters(calls, tiles, now=100.0) == set()  # ran out
+
+
+# ---------------------------------------------------------------- the counter terminal
+
+
+@pytest.mark.integration
+@pytest.mark.xfail(strict=True, reason="counter_display/counter/window.py measures "
+                   "'dilayani N menit' against the PC's clock, not the hub's (not this "
+                   "change's file; see the issue 11 report)")
+def test_the_counter_terminal_measures_time_at_the_counter_on_the_hubs_clock(
+        qtbot: Any, connect: Any, mall: MallConfig, clock: Any, issue: Any) -> None:
+    """The terminal said "dilayani 151 menit" for a visitor called minutes ago: its PC's
+    clock (here 14.20) against the hub's call time (09.00)."""
+    from counter_display.counter.controller import CounterController
+    from counter_display.counter.window import CounterWindow
+    from tests.counter_display.screens import WAIT_MS, open_counter
+
+    pc_time = clock.now.replace(hour=14, minute=20)
+    controller = CounterController(connect("counter-c1"), mall, "c1")
+    window = CounterWindow(controller, clock=lambda: pc_time)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: controller.online and controller.situation.status is not None,
+                    timeout=WAIT_MS)
+    issue("ktp")
+    open_counter(qtbot, window)
+    controller.call_next()
+    qtbot.waitUntil(lambda: controller.situation.status == "serving", timeout=WAIT_MS)
+    window.render()
+    assert "dilayani < 1 menit" in window.ticket_panel.times.text()

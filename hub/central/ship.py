@@ -153,9 +153,15 @@ class Shipper:
             rng: random.Random | None = None, poll_seconds: float = POLL_SECONDS) -> None:
         """Ship until `stop` is set: new events as they come, with backoff while the central
         server is away (jittered, doubling from 1 s to 5 min) and rare retries after a
-        refusal. `wait(seconds)` pauses (default: `stop.wait`; tests record the delays)."""
-        pause = wait or stop.wait
-        rng = rng or random.Random()
+        refusal. `wait(seconds)` pauses (default: `stop.wait`; tests record the delays).
+        Closes the shipper's connections when it returns."""
+        try:
+            self._run(stop, wait or stop.wait, rng or random.Random(), poll_seconds)
+        finally:
+            self.close()  # in the thread that opened the connections
+
+    def _run(self, stop: threading.Event, pause: Callable[[float], object], rng: random.Random,
+             poll_seconds: float) -> None:
         delay = FIRST_RETRY_SECONDS
         while not stop.is_set():
             try:

@@ -301,18 +301,9 @@ class KioskWindow(QMainWindow):
 
     def _screen_key(self) -> str:
         """What the current screen is built from: the screen, the visitor's choices and the
-        part of the hub's view it shows (a rebuild also scrolls the tenant grid back up)."""
-        view = self.bridge.view
-        services = view.get("services", {})
-        if self.screen_name == "services" and self.tenant_id:
-            shown = {s.id: services.get(s.id) for s in self.config.services_of(self.tenant_id)}
-        elif self.screen_name == "detail" and self.service_id:
-            shown = {self.service_id: services.get(self.service_id)}
-        else:
-            shown = services
+        hub's view (a rebuild for nothing would also scroll the tenant grid back up)."""
         return json.dumps([self.screen_name, self.language, self.tenant_id, self.service_id,
-                           shown, view.get("settings"), view.get("break")],
-                          sort_keys=True, default=str)
+                           self.bridge.view], sort_keys=True, default=str)
 
     def _on_link(self, status: str, _detail: str) -> None:
         if status == "online" and self.screen_name == "message" and self.flow.busy is False:

@@ -157,6 +157,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     """Write a visitor and IKM report for a period (see docs/reports.md)."""
+    if args.central is not None:
+        from hub.central.cli import central_report_command
+
+        return central_report_command(args.central, args.period, args.by or "mpp", args.format,
+                                      args.out, args.mpp_id, args.tenant, args.ikm_weight)
+    if args.by is not None or args.mpp_id is not None:
+        print("report: --by and --mpp-id go with --central URL", file=sys.stderr)
+        return 1
+    if args.db is None or args.config is None:
+        print("report: give --db and --config (a hub's report), or --central URL",
+              file=sys.stderr)
+        return 1
     from hub.reports.cli import report_command
 
     return report_command(args.db, args.config, args.period, args.format, args.out,
@@ -241,9 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
         "times; busiest hours; priority; channels; SKM/IKM. Prints the event-log chain "
         "head the numbers come from. See docs/reports.md.",
     )
-    report.add_argument("--db", required=True, type=Path, help="the hub's SQLite event log")
-    report.add_argument("--config", required=True, type=Path,
-                        help="configuration file (names, wait targets, MPP name)")
+    report.add_argument("--db", type=Path, help="the hub's SQLite event log (required "
+                        "unless --central)")
+    report.add_argument("--config", type=Path,
+                        help="configuration file (names, wait targets, MPP name; required "
+                        "unless --central)")
+    report.add_argument("--central", metavar="URL",
+                        help="report across MPPs from the central PostgreSQL instead "
+                        "(postgresql://…; see docs/central.md)")
+    report.add_argument("--by", metavar="DIMS",
+                        help="with --central: group by mpp, tenant, service, category, month "
+                        "or day, or several joined by commas (default mpp)")
+    report.add_argument("--mpp-id", help="with --central: only this MPP")
     report.add_argument("--period", required=True,
                         help="2026 (year), 2026-11 (month) or 2026-11-22 (business day)")
     report.add_argument("--tenant", help="only this tenant (its id in the config)")

@@ -81,3 +81,55 @@ def ship_command(db: Path, to: str, mpp_id: str, config_path: Path | None = None
         return 0
     finally:
         shipper.close()
+
+
+def central_report_command(url: str, period_text: str, by_text: str, fmt: str, out: Path,
+                           mpp_id: str | None = None, tenant_id: str | None = None,
+                           ikm_weight: str = "exact") -> int:
+    """Write the central report; print the file and the MPPs' heads; 0 ok, 1 a problem."""
+    import time
+
+    from hub.central.export import write_csv_zip, write_pdf, write_xlsx
+    from hub.central.report import build_central_report, parse_by
+    from hub.reports.period import parse_period
+
+    try:
+        period = parse_period(period_text)
+        by = parse_by(by_text)
+    except ValueError as error:
+        print(f"report: {error}", file=sys.stderr)
+        return 1
+    if fmt == "csv" and out.suffix.lower() != ".zip":
+        print("report: the CSV export is a ZIP of one CSV per view: give --out NAME.zip",
+              file=sys.stderr)
+        return 1
+    try:
+        with psycopg.connect(url, connect_timeout=10, autocommit=True,
+                             application_name="antrean-report") as connection:
+            started = time.perf_counter()
+            report = build_central_report(connection, period, by, mpp_id, tenant_id,
+                                          ikm_weight)  # type: ignore[arg-type]
+            seconds = time.perf_counter() - started
+    except psycopg.OperationalError as error:
+        print(f"report: central server unreachable / server pusat tidak terjangkau: "
+              f"{_one_line(error)}", file=sys.stderr)
+        return 1
+    except psycopg.Error as error:
+        print(f"report: {_one_line(error)} (is this the central database? "
+              "hub ship creates its tables)", file=sys.stderr)
+        return 1
+    if mpp_id is not None and not report.sources:
+        print(f"report: --mpp-id: no MPP {mpp_id!r} in the central database", file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = {"csv": write_csv_zip, "xlsx": write_xlsx}.get(fmt)
+    what = (f"{write_pdf(report, out)} pages" if writer is None
+            else f"{len(writer(report, out))} {'files' if fmt == 'csv' else 'sheets'}")
+    print(f"{out}: {period.label()}, {len(report.lines)} rows by {','.join(by)}, {what}; "
+          f"computed in {seconds:.2f} s")
+    for source in report.sources:
+        print(f"  {source.mpp_id}: central head seq {source.head.seq} hash {source.head.hash}")
+    for source in report.faulty:
+        print(f"report: WARNING — shipping of {source.mpp_id} was refused: "
+              f"{source.faults[-1].describe()}", file=sys.stderr)
+    return 0

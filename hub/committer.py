@@ -47,7 +47,7 @@ class GroupCommitter:
             batch, self._queue = self._queue, []
             entries = [entry for items, _ in batch for entry in items]
             try:
-                await asyncio.to_thread(self.core.log.append, entries)
+                await asyncio.to_thread(self.core.write, entries)
             except Exception as error:
                 log.exception("could not write the event log; reloading state from it")
                 failed, self._queue = batch + self._queue, []

@@ -1,9 +1,10 @@
 """The hub's core: the engine and the event log kept in step, with idempotent requests.
 
-`HubCore.execute` is the one path by which anything changes: it starts the business
-day if the clock says so, runs an engine command, appends the events (and the answer
-to the request) durably, and only then returns them to be broadcast. No sockets here;
-the websocket server wraps this.
+Anything changes in two steps: `prepare` starts the business day if the clock says so,
+runs an engine command and reserves the events' seqs; `write` appends them (and the
+answer to the request) durably — the hub's session does it through the group committer,
+`execute`/`commit` do it on the calling thread for tools and in-process tests. Only
+then may anyone be told. No sockets here; the websocket server wraps this.
 """
 
 from __future__ import annotations
@@ -151,8 +152,17 @@ class HubCore:
             entries.append(Entry(events, request, response))
         return Prepared(entries, logged, response, error)
 
+    def write(self, entries: list[Entry]) -> list[list[int]]:
+        """Append prepared entries durably: the one place anything is written to the log.
+
+        Safe on a worker thread (the group committer's). If the disk refuses, the engine
+        is ahead of the log: the caller must call `reload_after_failed_write` on the
+        thread that owns the engine, then tell the requesters it failed.
+        """
+        return self.log.append(entries)
+
     def commit(self, prepared: Prepared) -> None:
-        """Write prepared entries now, on this thread (the simple, synchronous path)."""
+        """Write prepared entries now, on this thread (tools and in-process tests)."""
         if prepared.entries:
             written = [seq for seqs in self._append(prepared.entries) for seq in seqs]
             assert written == [item.seq for item in prepared.logged], "commits out of order"
@@ -181,7 +191,7 @@ class HubCore:
     def _append(self, entries: list[Entry]) -> list[list[int]]:
         """Append durably; if the disk refuses, reload state from the log and re-raise."""
         try:
-            return self.log.append(entries)
+            return self.write(entries)
         except Exception:
             log.exception("could not write the event log; reloading state from it")
             self._rebuild()

@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import from_json
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+"""2: coalesced queue figures for kiosks and counters, hub_time, print first (docs/protocol.md)."""
 
 RequestId = Annotated[str, Field(min_length=1, max_length=64)]
 Ref = Annotated[str, Field(min_length=1, max_length=64)]

@@ -63,8 +63,12 @@ class HubClock:
         self.offset = max(offset for _real, offset in self._samples)
 
     def observe_message(self, message: Any) -> None:
-        """Learn from a hub message if it is an event with a time."""
-        if isinstance(message, dict) and message.get("type") == "event":
+        """Learn from a hub message: its `hub_time`, or an event's time."""
+        if isinstance(message, dict) and isinstance(message.get("hub_time"), str):
+            at = parse(message["hub_time"])
+            if at is not None:
+                self.observe(at)
+        elif isinstance(message, dict) and message.get("type") == "event":
             event = message.get("event")
             at = parse(event.get("at")) if isinstance(event, dict) else None
             if at is not None:

@@ -212,7 +212,7 @@ class HubClient:
             self._connection = connection
             self._connection_number += 1
             self.welcome = first
-            self._reset_view(first["snapshot"], first["seq"])
+            self._reset_view(first["snapshot"], first["seq"], first.get("hub_time"))
             self._set_state("online", "")
             assert self._online is not None
             self._online.set()
@@ -246,7 +246,7 @@ class HubClient:
         elif kind == "error":
             log.warning("hub says: %s", message.get("message_en"))
         elif kind == "snapshot":
-            self._reset_view(message["snapshot"], message["seq"])
+            self._reset_view(message["snapshot"], message["seq"], message.get("hub_time"))
         elif kind == "event":
             if message["seq"] <= self.seq:
                 return  # already in our snapshot
@@ -264,6 +264,8 @@ class HubClient:
         elif kind in ("services_update", "device_status", "schedule_update"):
             apply_message(self.view, message)
             self._notify(message)
+        elif kind == "pong":
+            self._notify(message)  # carries the hub's time
 
     def _resolve(self, message: dict[str, Any]) -> None:
         pending = self._pending.pop(message["request_id"], None)
@@ -280,11 +282,13 @@ class HubClient:
         else:
             pending.future.set_exception(HubRequestError(message))
 
-    def _reset_view(self, snapshot: dict[str, Any], seq: int) -> None:
+    def _reset_view(self, snapshot: dict[str, Any], seq: int,
+                    hub_time: str | None = None) -> None:
         self._resync_pending = False
         self.view = fresh_view(snapshot)
         self.seq = seq
-        self._notify({"type": "snapshot", "seq": seq, "snapshot": snapshot})
+        self._notify({"type": "snapshot", "seq": seq, "hub_time": hub_time,
+                      "snapshot": snapshot})
 
     def _notify(self, message: dict[str, Any]) -> None:
         if self.on_message is not None:

@@ -29,8 +29,10 @@ def apply_message(view: dict[str, Any], message: dict[str, Any]) -> None:
                 call = {"label": event["ticket_id"].split("/")[-1],
                         "counter_id": event["counter_id"], "called_at": event["at"]}
                 view["recent_calls"] = [call, *view["recent_calls"]][:RECENT_CALLS]
-    elif kind == "services_update" and "services" in view:
-        view["services"].update(message["services"])
+    elif kind == "services_update":
+        for section in ("services", "counters"):  # counters: coalesced, for counter terminals
+            if section in message and section in view:
+                view[section].update(message[section])
     elif kind == "device_status":
         view.setdefault("devices", {}).update(message["devices"])
     elif kind == "schedule_update":

@@ -334,6 +334,8 @@ class HubSettings(Model):
     tls_cert: str | None = None
     tls_key: str | None = None
     max_message_bytes: int = Field(default=65536, ge=1024, le=4 * 1024 * 1024)
+    coalesce_ms: int = Field(default=200, ge=0, le=2000)
+    """Kiosks and counter terminals get queue figures at most this often (services_update)."""
 
     @model_validator(mode="after")
     def _tls_pair(self) -> HubSettings:

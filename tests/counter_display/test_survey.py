@@ -235,7 +235,7 @@ def test_screenshots_of_the_survey_tablet(qtbot: Any, tmp_path: Path) -> None:
         service = config.counter("loket-01").services[0]
 
         def run(command: Any) -> Any:
-            return hub.call(lambda server: server.core.execute(command))
+            return hub.run(lambda server: server.execute(command))
 
         run(lambda e, at: e.issue_ticket(service, at))
         run(lambda e, at: e.open_counter("loket-01", at, "Rina Marlina"))

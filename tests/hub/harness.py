@@ -141,6 +141,11 @@ class HubThread:
         self._loop.call_soon_threadsafe(run)
         return future.result(10)
 
+    def run(self, function: Any) -> Any:
+        """Await `function(server)` on the hub's loop (e.g. `server.execute(…)`); its result."""
+        assert self._loop is not None
+        return asyncio.run_coroutine_threadsafe(function(self.server), self._loop).result(10)
+
     def __enter__(self) -> HubThread:
         self._thread.start()
         if not self._ready.wait(10):

@@ -158,7 +158,7 @@ def frames_for(role: str) -> st.SearchStrategy[str | bytes]:
 def first_frames(device: str) -> st.SearchStrategy[str | bytes]:
     """What a device might send instead of a good hello."""
     hello = {"type": "hello", "device_id": device, "token": CONFIG.device(device).token,
-             "protocol": 1}
+             "protocol": 2}
     return st.one_of(
         mutated(st.just(hello)).map(json.dumps),
         st.builds(lambda token: {**hello, "token": token},

@@ -191,9 +191,9 @@ def test_the_estimate_is_null_until_a_counter_opens_and_views_count_open_counter
                 issued = await kiosk.request("issue_ticket", service_id="ktp")
                 assert issued["events"][0]["estimated_wait_minutes"] is None
                 await counter.request("open_counter")
-                told = await kiosk.receive_type("event")
-                while told["event"]["type"] != "counter_opened":
-                    told = await kiosk.receive_type("event")
+                told = await kiosk.receive_type("services_update")
+                while told["services"].get("ktp", {}).get("counters_open") != 1:
+                    told = await kiosk.receive_type("services_update")
                 ktp = told["services"]["ktp"]
                 assert (ktp["counters_open"], ktp["waiting"], ktp["estimated_wait_minutes"]) == (
                     1, 1, 10)

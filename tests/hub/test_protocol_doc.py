@@ -632,7 +632,7 @@ def test_request_events_reach_the_requester_before_its_result(real: Captured) ->
                 continue
             first = message["seq"] - len(message["events"]) + 1  # a request's seqs are adjacent
             for seq in range(first, message["seq"] + 1):
-                if name.startswith(("kiosk", "counter", "supervisor")):  # sent every event
+                if name.startswith("supervisor"):  # sent every event
                     assert seq in event_at, (name, message)
                 if seq in event_at:
                     assert event_at[seq] < i, f"{name}: result before its event {seq}"
@@ -757,7 +757,7 @@ def test_a_deeply_nested_frame_is_bad_json_and_the_connection_stays(
         _nested_answer(example_config, tmp_path / "hub.db"), 30))
     assert deep["code"] == nested_object["code"] == "bad_json"
     assert deep["request_id"] is None
-    assert pong == {"type": "pong"}
+    assert pong["type"] == "pong" and set(pong) == {"type", "hub_time"}
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     assert "nested deeper than 200 levels" in DOC_TEXT
 
@@ -779,7 +779,10 @@ async def _two_connections_of_one_kiosk(config: MallConfig, db: Path) -> None:
         result = await first.request("issue_ticket", "same-id", service_id="ktp-el")
         seq = result["seq"]
         assert result["type"] == "result" and result["replayed"] is False
-        await second.expect(lambda m: m["type"] == "event" and m["seq"] == seq, mark)
+        # Kiosks hear of a new ticket through the coalesced services_update (§7.6).
+        await second.expect(lambda m: m["type"] == "services_update"
+                            and m["services"]["ktp-el"]["issued_today"] >= 1, mark)
+        assert seq > 0
         await second.roundtrip({"type": "ping"}, "pong")
         assert not [m for m in second.received if m.get("request_id") == "same-id"]
         again = await second.request("issue_ticket", "same-id", service_id="ktp-el")

@@ -25,19 +25,14 @@ FILE_PRINTER = {"backend": "file", "path": "printer.bin", "paper_mm": 80}
 
 def open_counter(hub: HubThread, counter: str) -> None:
     """Open a counter through the hub, as its terminal would, and tell every client."""
-    def run(server: Any) -> None:
-        outcome = server.core.execute(lambda engine, now: engine.open_counter(counter, now))
-        server._deliver(server._render(outcome.logged))
-    hub.call(run)
+    hub.run(lambda server: server.execute(
+        lambda engine, now: engine.open_counter(counter, now)))
 
 
 def pause_counter(hub: HubThread, counter: str) -> None:
     """Pause a counter for the prayer, as its terminal would."""
-    def run(server: Any) -> None:
-        outcome = server.core.execute(
-            lambda engine, now: engine.pause_counter(counter, "sholat", now))
-        server._deliver(server._render(outcome.logged))
-    hub.call(run)
+    hub.run(lambda server: server.execute(
+        lambda engine, now: engine.pause_counter(counter, "sholat", now)))
 
 
 def test_no_counter_open_is_said_on_screen_and_on_the_ticket_never_a_made_up_wait(

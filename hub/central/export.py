@@ -29,6 +29,7 @@ from hub.reports.tables import (
     Column,
     Table,
     _skm_table,
+    format_cell,
     local_time_label,
 )
 
@@ -219,10 +220,15 @@ def write_pdf(report: CentralReport, path: Path) -> int:
             rows = table.rows[:-1] if table.totals_row else table.rows
             labels = [str(row[table.chart.label_column])[:40] for row in rows]
             values = [float(row[table.chart.value_columns[0]] or 0) for row in rows]
-            scale = 100.0 if table.key.startswith("ikm") else None
-            export_pdf.charts.bar_chart(pdf, pdf.body_font, export_pdf.MARGIN, pdf.get_y() + 1,
-                                        pdf.w - 2 * export_pdf.MARGIN, labels, values,
-                                        scale_max=scale)
+            if table.key.startswith("ikm"):  # an index out of 100, with two decimals
+                export_pdf.charts.bar_chart(
+                    pdf, pdf.body_font, export_pdf.MARGIN, pdf.get_y() + 1,
+                    pdf.w - 2 * export_pdf.MARGIN, labels, values, scale_max=100.0,
+                    write=lambda value: format_cell(value, "decimal"))
+            else:
+                export_pdf.charts.bar_chart(pdf, pdf.body_font, export_pdf.MARGIN,
+                                            pdf.get_y() + 1, pdf.w - 2 * export_pdf.MARGIN,
+                                            labels, values)
         export_pdf._table(pdf, table)
     pdf.output(str(path))
     return pdf.pages_count

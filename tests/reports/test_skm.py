@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from hub.reports.skm import GRADES, SkmSums, grade_for, ikm_value, skm_result
+from hub.eventlog import open_readonly
+from hub.reports import parse_period
+from hub.reports.skm import (
+    GRADES,
+    SkmSums,
+    grade_for,
+    ikm_value,
+    raw_answers,
+    respondent_profile,
+    skm_result,
+    skm_sums_by_service,
+)
 
 # 20 respondents; in every element 11 answered 4 and 9 answered 3: sum 71, NRR 3.55.
 SUMS_355 = [11 * 4 + 9 * 3] * 9
@@ -67,3 +79,33 @@ def test_no_respondents_means_no_ikm() -> None:
     with pytest.raises(ValueError):
         ikm_value([0] * 9, 0, "exact")
     assert [g.letter for g in GRADES] == ["A", "B", "C", "D"]
+
+
+def test_an_exact_tie_rounds_half_up_with_both_weights() -> None:
+    # 2 respondents, answers adding up to 19: 0.11 gives 25 × 0.11 × 19 / 2 = 26.125 exactly.
+    assert ikm_value([2] * 8 + [3], 2, "0.11") == Decimal("26.13")  # half-even: 26.12
+    # 8 respondents, 81 in all: 1/9 gives 25 × 81 / (9 × 8) = 28.125 exactly.
+    assert ikm_value([9] * 9, 8, "exact") == Decimal("28.13")
+
+
+def test_a_tenant_sees_only_its_own_survey_answers(day_db: Path) -> None:
+    # The logged day (tests/reports/conftest.py): A-002 rated at Dukcapil, G-001 at DPUPR.
+    connection = open_readonly(day_db)
+    try:
+        day = parse_period("2026-11-23")
+        assert skm_sums_by_service(connection, day, "dpupr") == {
+            ("dpupr", "pbg"): SkmSums(1, (3, 3, 2, 4, 3, 3, 3, 2, 3))}
+        assert set(skm_sums_by_service(connection, day)) == {
+            ("dpupr", "pbg"), ("dukcapil", "ktp")}
+        assert [(a.tenant_id, a.answers, a.comment)
+                for a in raw_answers(connection, day, "dpupr")] == [
+            ("dpupr", (3, 3, 2, 4, 3, 3, 3, 2, 3), "Ruang tunggu panas")]
+        assert len(raw_answers(connection, day)) == 2
+        assert respondent_profile(connection, day, "dukcapil") == [
+            ("Usia", "tidak diisi", 1), ("Jenis kelamin", "perempuan", 1),
+            ("Pendidikan", "tidak diisi", 1), ("Pekerjaan", "tidak diisi", 1)]
+        whole_mall = respondent_profile(connection, day)
+        assert ("Jenis kelamin", "tidak diisi", 1) in whole_mall
+        assert sum(count for _, _, count in whole_mall) == 2 * 4
+    finally:
+        connection.close()

@@ -31,6 +31,9 @@ def ship_command(db: Path, to: str, mpp_id: str, config_path: Path | None = None
         print(f"ship: --db: {db} is a folder; give the hub's event log file in it",
               file=sys.stderr)
         return 1
+    if once and not db.is_file():
+        print(f"ship: no event log at {db}", file=sys.stderr)
+        return 1
     if not to.startswith(("postgresql://", "postgres://")):
         print(f"ship: --to: expected a postgresql://… URL, not {to!r}", file=sys.stderr)
         return 1

@@ -300,3 +300,25 @@ def test_the_hub_serves_while_the_central_server_is_down(tmp_path: Path, mall: M
         core.close()
         cluster.stop()
     assert not thread.is_alive()
+
+
+def test_ship_and_report_say_in_one_line_what_is_wrong(
+        tmp_path: Path, hub_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    nowhere = f"postgresql://postgres@/central?host={tmp_path}"  # no server listens there
+    assert main(["ship", "--db", str(hub_db), "--to", nowhere, "--mpp-id", "uji",
+                 "--once"]) == 3
+    err = capsys.readouterr().err
+    assert "central server unreachable / server pusat tidak terjangkau" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert main(["ship", "--db", str(hub_db), "--to", "http://x", "--mpp-id", "uji",
+                 "--once"]) == 1
+    assert "expected a postgresql://" in capsys.readouterr().err
+    assert main(["ship", "--db", str(tmp_path / "none.db"), "--to", nowhere, "--mpp-id",
+                 "uji", "--once"]) == 1
+    assert "no event log at" in capsys.readouterr().err
+    assert main(["report", "--period", "2026", "--format", "csv", "--out",
+                 str(tmp_path / "r.zip")]) == 1
+    assert "give --db and --config" in capsys.readouterr().err
+    assert main(["report", "--central", nowhere, "--period", "2026", "--format", "csv",
+                 "--out", str(tmp_path / "r.zip")]) == 1
+    assert "server pusat tidak terjangkau" in capsys.readouterr().err

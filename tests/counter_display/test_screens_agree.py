@@ -102,6 +102,18 @@ def test_the_hub_clock_is_never_earlier_than_what_the_screen_shows() -> None:
     assert clock.now(floor=None) == hub_time(9, 24)
 
 
+def test_the_hub_clock_learns_from_hub_time_and_from_events() -> None:
+    clock = HubClock(lambda: hub_time(14, 20))
+    clock.observe_message({"type": "services_update", "hub_time": hub_time(9, 0).isoformat(),
+                           "services": {}})
+    assert clock.now() == hub_time(9, 0)
+    clock.observe_message(event("counter_opened", hub_time(9, 5), counter_id="loket-01"))
+    assert clock.now() == hub_time(9, 5)
+    clock.observe_message({"type": "event", "event": {"at": "not a time"}})
+    clock.observe_message("not a message")
+    assert clock.now() == hub_time(9, 5)
+
+
 def test_the_hub_clock_window_is_real_time_not_the_demo_clocks() -> None:
     """An accelerated demo clock (480×) must not shrink the 30 s window to 60 ms."""
     real = [0.0]

@@ -185,7 +185,13 @@ class SimulatedDay:
                     await client.request("pause_counter", reason="istirahat")
                     await self.clock.until(dt.datetime.fromisoformat(error.body["ends_at"]))
                     await client.request("resume_counter")
-                elif error.code != "queue_empty":
+                elif error.code == "queue_empty":
+                    # The figures we saw were older than the hub's (they come coalesced):
+                    # wait for the next message before asking again, as staff would.
+                    wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), 1.0)
+                else:
                     log.warning("%s: %s", counter_id, error.message_en)
                 continue
             called = result["events"][-1]

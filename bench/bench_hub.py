@@ -67,6 +67,8 @@ BUDGET_RESTART_S = 1.0
 """hub restart → serving again with a 20,000-ticket day in the log."""
 BUDGET_RSS_MB = 100.0
 """hub memory with 160 clients connected."""
+BUDGET_FRAMES_PER_TICKET = 10.0
+"""frames the hub sends per ticket to kiosks, counters and supervisors (DESIGN.md)."""
 
 HUB_RATE_PER_S = 20.0
 """hub.server.RATE_PER_S: a device sending faster for long has its messages dropped."""
@@ -967,9 +969,25 @@ def run_load(args: argparse.Namespace, config: Any, hub: HubProcess,
         "hub_memory": memory,
         "cpu_percent_of_one_core": cpu,
         "frames_received": dict(frames),
+        "frames_per_ticket": frames_per_ticket(frames, throughput.get("tickets_issued_whole_run")),
         "request_errors": dict(sorted(errors.items())),
         "hub_stop_seconds": round(stop_seconds, 3),
     }
+
+
+def frames_per_ticket(frames: Counter[str], tickets: int | None) -> dict[str, Any]:
+    """Frames received per ticket issued in the whole run, per role and for screens but displays.
+
+    Displays must each see every call of their zone, so their share grows with the number
+    of displays by design; the budget is for everyone else (kiosks, counters, supervisors).
+    """
+    if not tickets:
+        return {}
+    per_role = {role: round(count / tickets, 2) for role, count in sorted(frames.items())}
+    others = sum(count for role, count in frames.items() if role != "display") / tickets
+    return {**per_role, "all_but_displays": round(others, 2),
+            "budget_all_but_displays": BUDGET_FRAMES_PER_TICKET,
+            "within_budget": others <= BUDGET_FRAMES_PER_TICKET}
 
 
 # ======================================================================== restart
@@ -1194,6 +1212,7 @@ def _within(result: dict[str, Any]) -> dict[str, bool | None]:
         "issue_ack_p99_throughput": result["issue_to_result"]["throughput"]["within_budget"],
         "tickets_per_second": result["throughput"]["within_budget"],
         "hub_rss": result["hub_memory"]["within_budget"],
+        "frames_per_ticket": result["frames_per_ticket"].get("within_budget", False),
     }
     if "restart" in result:
         checks["restart"] = result["restart"]["within_budget"]

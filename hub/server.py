@@ -117,6 +117,7 @@ class HubServer:
         """Do the time-driven work now: day start, unconfirmed prints, schedule changes."""
         self._carry_out(self.session.tick())
         self._rearm_unconfirmed_timer()
+        self._schedule_flush()
 
     def cancel_unconfirmed(self) -> None:
         """Cancel pending tickets whose print was never confirmed; re-arm for the next one."""
@@ -193,6 +194,10 @@ class HubServer:
             return
         self._carry_out(self.session.durable(token))
         self._arm_unconfirmed_timer()
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        """Send coalesced figures `coalesce_ms` after the first change since the last flush."""
         if self.session.wants_flush and self._flush_timer is None:
             self._flush_timer = asyncio.get_running_loop().call_later(
                 self._coalesce_s, self._flush)

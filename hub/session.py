@@ -291,6 +291,9 @@ class HubSession:
         current_break = break_view(self.core.engine, self.core.clock())
         if current_break != self._last_break:
             self._last_break = current_break
+            at = self.core.clock()  # calls stop or resume: every counter's `allowed` changed
+            self._dirty_counters.update(
+                {c.id: counter_view(self.core.engine, c.id, at) for c in self.config.counters})
             actions.append(self._broadcast(
                 lambda _group: True, {"type": "schedule_update", "hub_time": self._now(),
                                       "break": current_break}))
@@ -474,8 +477,15 @@ class HubSession:
         for item in logged:
             services, counters = touched(engine, item.event)
             service_views = {s: service_view(engine, s, at) for s in services}
-            counter_views = {c: counter_view(engine, c) for c in counters}
-            views.append((service_views, counter_views))
+            counter_views = {c: counter_view(engine, c, at) for c in counters}
+            # Counters calling a touched service may now have someone to call (or no one):
+            # their views (`allowed`) change too, and reach them coalesced.
+            figures = dict(counter_views)
+            for service_id in services:
+                for counter in engine.counters_serving(service_id):
+                    if counter.id not in figures:
+                        figures[counter.id] = counter_view(engine, counter.id, at)
+            views.append((service_views, figures))
             for group in groups:
                 message = self._event_message(engine, group, item, service_views, counter_views)
                 if message is None:

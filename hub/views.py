@@ -69,12 +69,14 @@ def ticket_view(ticket: Ticket) -> dict[str, Any]:
 
 
 def counter_view(
-    engine: QueueEngine, counter_id: str, parked: list[str] | None = None
+    engine: QueueEngine, counter_id: str, at: dt.datetime, parked: list[str] | None = None
 ) -> dict[str, Any]:
-    """A counter: status, the ticket it serves, parked and reserved tickets, served today.
+    """A counter: status, its ticket, parked and reserved tickets, and what it may do now.
 
-    `parked` (labels) may be passed when already known (see `parked_labels`); otherwise
-    it is looked up, which scans all of today's tickets.
+    `services` are the ones it calls from today (a supervisor may have changed them) and
+    `allowed` the counter commands the hub would carry out now: the terminal shows these
+    instead of deciding itself. `parked` (labels) may be passed when already known (see
+    `parked_labels`).
     """
     desk = engine.counters[counter_id]
     current = engine.tickets.get(desk.ticket_id) if desk.ticket_id else None
@@ -88,6 +90,8 @@ def counter_view(
         "parked": ([t.label for t in engine.parked_at(counter_id)]
                    if parked is None else parked),
         "reserved": len(engine.assigned[counter_id]),
+        "services": list(engine.counter_config(counter_id).services),
+        "allowed": engine.allowed_actions(counter_id, at),
     }
 
 
@@ -143,7 +147,7 @@ def snapshot(
     if role != "kiosk":
         parked = parked_labels(engine)
         view["counters"] = {
-            c.id: counter_view(engine, c.id, parked.get(c.id, []))
+            c.id: counter_view(engine, c.id, at, parked.get(c.id, []))
             for c in config.counters
             if counter_ids is None or c.id in counter_ids
         }

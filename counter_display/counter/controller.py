@@ -72,8 +72,7 @@ class CounterController(QObject):
         """What staff may do right now."""
         if self.situation.status is None:
             return NOTHING
-        return allowed_actions(self.situation, online=self.online, busy=self.busy,
-                               no_show_min_recalls=self.config.queue.no_show_min_recalls)
+        return allowed_actions(self.situation, online=self.online, busy=self.busy)
 
     # ----------------------------------------------------------------- commands
 

@@ -131,29 +131,23 @@ class QueuePanel(QFrame):
         super().__init__(parent)
         self.setObjectName("panel")
         self.config = config
-        counter = config.counter(counter_id)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addWidget(_label("sectionTitle", "Antrean menunggu · Waiting"))
-        grid = QGridLayout()
+        self.grid = grid = QGridLayout()
         grid.setColumnStretch(0, 1)
         self.counts: dict[str, QLabel] = {}
-        row = 0
-        for row, service_id in enumerate(counter.services):
-            service = config.service(service_id)
-            name = _label("queueName", f"{service.name.id} ({service.prefix})", wrap=True)
-            name.setToolTip(service.name.en or service.name.id)
-            count = _label("queueCount", "–")
-            count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(name, row, 0)
-            grid.addWidget(count, row, 1)
-            self.counts[service_id] = count
+        self._rows: list[QLabel] = []
+        self._show_services(config.counter(counter_id).services)
+        layout.addLayout(grid)
+        sent_here = QGridLayout()
+        sent_here.setColumnStretch(0, 1)
         self.reserved_name = _label("queueName", "Dialihkan ke loket ini · Sent here")
         self.reserved = _label("queueCount", "0")
         self.reserved.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        grid.addWidget(self.reserved_name, row + 1, 0)
-        grid.addWidget(self.reserved, row + 1, 1)
-        layout.addLayout(grid)
+        sent_here.addWidget(self.reserved_name, 0, 0)
+        sent_here.addWidget(self.reserved, 0, 1)
+        layout.addLayout(sent_here)
         layout.addSpacing(12)
         layout.addWidget(_label("sectionTitle", "Diparkir · Parked"))
         self.parked_box = QVBoxLayout()
@@ -163,8 +157,27 @@ class QueuePanel(QFrame):
         layout.addStretch(1)
         self.parked_buttons: dict[str, QPushButton] = {}
 
+    def _show_services(self, services: list[str]) -> None:
+        """One row per service the counter calls from, in its order (today's, per the hub)."""
+        for label in self._rows:
+            self.grid.removeWidget(label)
+            label.deleteLater()
+        self._rows, self.counts = [], {}
+        for row, service_id in enumerate(services):
+            service = self.config.service(service_id)
+            name = _label("queueName", f"{service.name.id} ({service.prefix})", wrap=True)
+            name.setToolTip(service.name.en or service.name.id)
+            count = _label("queueCount", "–")
+            count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.grid.addWidget(name, row, 0)
+            self.grid.addWidget(count, row, 1)
+            self.counts[service_id] = count
+            self._rows += [name, count]
+
     def render(self, situation: Situation, can_resume: bool) -> None:
         """Show queue lengths and one resume button per parked ticket."""
+        if list(situation.waiting) != list(self.counts):  # a supervisor changed them today
+            self._show_services(list(situation.waiting))
         known = situation.status is not None
         for service_id, label in self.counts.items():
             _set(label, str(situation.waiting.get(service_id, 0)) if known else "–")

@@ -1,9 +1,9 @@
-"""What the counter terminal may do now, decided from the hub's view alone (pure).
+"""What the counter terminal shows and may do now, read from the hub's view alone (pure).
 
-The hub is the authority and refuses illegal moves anyway; this only keeps buttons
-that make no sense disabled, so staff never press them. Keep it in step with
-`hub.engine.QueueEngine` (its `_idle_desk`, `_current_ticket`, `mark_no_show` and
-`close_counter` checks).
+The hub decides: its counter view says which services the counter calls from today
+(`services`) and which commands it would carry out now (`allowed`, from
+`QueueEngine.allowed_actions`). The terminal only turns that into buttons, and turns
+everything off while offline or while a request is unanswered. No queue rule lives here.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ class Situation:
     parked: tuple[str, ...] = ()
     reserved: int = 0
     waiting: dict[str, int] = field(default_factory=dict)
-    """Waiting tickets per service this counter serves, in the counter's order."""
+    """Waiting tickets per service this counter calls from today, in the counter's order."""
+    allowed: frozenset[str] = frozenset()
+    """Counter commands the hub would carry out now (request types)."""
 
     @property
     def waiting_total(self) -> int:
@@ -44,7 +46,7 @@ def situation_from_view(view: dict[str, Any], config: MallConfig, counter_id: st
     """Read this counter's part of a counter-role view."""
     desk = view.get("counters", {}).get(counter_id)
     services = view.get("services", {})
-    served = config.counter(counter_id).services
+    served = (desk or {}).get("services") or config.counter(counter_id).services
     waiting = {sid: int(services.get(sid, {}).get("waiting", 0)) for sid in served}
     if desk is None:
         return Situation(counter_id, waiting=waiting)
@@ -58,6 +60,7 @@ def situation_from_view(view: dict[str, Any], config: MallConfig, counter_id: st
         parked=tuple(desk.get("parked", ())),
         reserved=int(desk.get("reserved", 0)),
         waiting=waiting,
+        allowed=frozenset(desk.get("allowed", ())),
     )
 
 
@@ -86,27 +89,24 @@ class Actions:
 NOTHING = Actions()
 
 
-def allowed_actions(situation: Situation, *, online: bool, busy: bool,
-                    no_show_min_recalls: int) -> Actions:
-    """Return what staff may do: nothing offline or while a request is unanswered."""
+def allowed_actions(situation: Situation, *, online: bool, busy: bool) -> Actions:
+    """The hub's `allowed` as buttons; nothing offline or while a request is unanswered."""
     if not online or busy or situation.status is None:
         return NOTHING
-    status = situation.status
-    idle = status == "open"
-    serving = status == "serving" and situation.ticket is not None
+    can = situation.allowed.__contains__
     return Actions(
-        call_next=idle and situation.waiting_total > 0,
-        call_ticket=idle,
-        recall=serving,
-        no_show=serving and situation.recall_count >= no_show_min_recalls,
-        park=serving,
-        transfer=serving,
-        finish=serving,
-        pause=idle,
-        resume=status == "paused",
-        open=status == "closed",
-        close=status in ("open", "paused"),
-        resume_parked=idle and bool(situation.parked),
+        call_next=can("call_next"),
+        call_ticket=can("call_ticket"),
+        recall=can("recall"),
+        no_show=can("mark_no_show"),
+        park=can("park"),
+        transfer=can("transfer"),
+        finish=can("finish"),
+        pause=can("pause_counter"),
+        resume=can("resume_counter"),
+        open=can("open_counter"),
+        close=can("close_counter"),
+        resume_parked=can("resume_parked"),
     )
 
 

@@ -400,6 +400,40 @@ class QueueEngine(EngineState):
             raise IllegalMove("close", f"counter {counter_id}", desk.status.value, hint)
         return self._emit(ev.CounterClosed(at, counter_id))
 
+    # ------------------------------------------------------------------ reading
+
+    def allowed_actions(self, counter_id: str, at: dt.datetime) -> list[str]:
+        """The counter commands that would be carried out now (request types), for its screen.
+
+        The same conditions the commands check, so a terminal greys out exactly what the
+        hub would refuse; the hub still refuses anything else. Keep them side by side.
+        """
+        desk = self.counters[counter_id]
+        if not self._is_today(at):
+            return []
+        status = desk.status
+        on_break = break_at(self.config, self.local(at)) is not None
+        allowed: list[str] = []
+        if status == CounterStatus.OPEN:
+            allowed += ["pause_counter", "close_counter"]
+            if not on_break:
+                allowed.append("call_ticket")
+                counter = self.counter_config(counter_id)
+                if choose_next(counter, desk, self.queues, self.assigned[counter_id],
+                               self.config.queue) is not None:
+                    allowed.append("call_next")
+            if self.parked[counter_id]:
+                allowed.append("resume_parked")
+        elif status == CounterStatus.SERVING and desk.ticket_id is not None:
+            allowed += ["recall", "park", "transfer", "finish"]
+            if self.tickets[desk.ticket_id].recall_count >= self.config.queue.no_show_min_recalls:
+                allowed.append("mark_no_show")
+        elif status == CounterStatus.PAUSED:
+            allowed += ["resume_counter", "close_counter"]
+        elif status == CounterStatus.CLOSED:
+            allowed.append("open_counter")
+        return sorted(allowed)
+
     # ----------------------------------------------------------------- helpers
     def _emit(self, event: ev.Event) -> list[ev.Event]:
         self.apply(event)

@@ -51,30 +51,27 @@ def test_minutes_are_whole_and_never_negative() -> None:
     assert texts.minutes_text(7) == ("7 menit", "7 min")
 
 
-def _actions(situation: Situation, online: bool = True, busy: bool = False,
-             recalls: int = 1) -> set[str]:
-    actions = allowed_actions(situation, online=online, busy=busy, no_show_min_recalls=recalls)
+def _actions(situation: Situation, online: bool = True, busy: bool = False) -> set[str]:
+    actions = allowed_actions(situation, online=online, busy=busy)
     return {name for name, allowed in vars(actions).items() if allowed}
 
 
-def test_buttons_that_make_sense_in_each_state() -> None:
+def test_buttons_are_what_the_hub_allows_and_nothing_offline_or_busy() -> None:
     ticket = {"label": "A-001", "recall_count": 0}
-    waiting = {"ktp": 2, "kk": 0}
-    assert _actions(Situation("c1")) == set()  # no view yet
-    assert _actions(Situation("c1", "closed", waiting=waiting)) == {"open"}
-    assert _actions(Situation("c1", "open", waiting={"ktp": 0})) == {
-        "call_ticket", "pause", "close"}
-    assert _actions(Situation("c1", "open", reserved=1)) == {
-        "call_next", "call_ticket", "pause", "close"}
-    assert _actions(Situation("c1", "open", waiting=waiting, parked=("A-003",))) == {
-        "call_next", "call_ticket", "pause", "close", "resume_parked"}
-    serving = Situation("c1", "serving", ticket=ticket, waiting=waiting)
-    assert _actions(serving) == {"recall", "park", "transfer", "finish"}
-    assert _actions(serving, recalls=0) == {"recall", "park", "transfer", "finish", "no_show"}
-    recalled = Situation("c1", "serving", ticket={**ticket, "recall_count": 1})
-    assert "no_show" in _actions(recalled, recalls=1)
-    assert "no_show" not in _actions(recalled, recalls=2)
-    assert _actions(Situation("c1", "paused", waiting=waiting)) == {"resume", "close"}
+    assert _actions(Situation("c1", allowed=frozenset({"call_next"}))) == set()  # no view yet
+    assert _actions(Situation("c1", "closed", allowed=frozenset({"open_counter"}))) == {"open"}
+    idle = Situation("c1", "open", allowed=frozenset(
+        {"call_next", "call_ticket", "pause_counter", "close_counter", "resume_parked"}))
+    assert _actions(idle) == {"call_next", "call_ticket", "pause", "close", "resume_parked"}
+    # Someone waits, but the hub does not allow calling (a break, pending prints): no button.
+    waiting = Situation("c1", "open", waiting={"ktp": 2},
+                        allowed=frozenset({"call_ticket", "pause_counter", "close_counter"}))
+    assert "call_next" not in _actions(waiting)
+    serving = Situation("c1", "serving", ticket=ticket, allowed=frozenset(
+        {"recall", "park", "transfer", "finish", "mark_no_show"}))
+    assert _actions(serving) == {"recall", "park", "transfer", "finish", "no_show"}
+    assert _actions(Situation("c1", "paused", allowed=frozenset(
+        {"resume_counter", "close_counter"}))) == {"resume", "close"}
     assert _actions(serving, online=False) == set()
     assert _actions(serving, busy=True) == set()
 
@@ -83,10 +80,14 @@ def test_situation_reads_the_counter_and_its_services_from_the_view(mall: MallCo
     view = {
         "services": {"ktp": {"waiting": 3}, "kk": {"waiting": 1}, "npwp": {"waiting": 9}},
         "counters": {"c1": {"status": "open", "ticket": None, "staff": "Rina",
-                            "served_today": 4, "parked": ["A-002"], "reserved": 2}},
+                            "served_today": 4, "parked": ["A-002"], "reserved": 2,
+                            "services": ["ktp", "kk"], "allowed": ["call_next"]}},
     }
     situation = situation_from_view(view, mall, "c1")
     assert situation.waiting == {"ktp": 3, "kk": 1}  # only what c1 serves
+    assert situation.allowed == {"call_next"}
+    view["counters"]["c1"]["services"] = ["npwp"]  # a supervisor changed them for today
+    assert situation_from_view(view, mall, "c1").waiting == {"npwp": 9}
     assert situation.waiting_total == 6  # plus the two sent to c1
     assert (situation.staff, situation.served_today, situation.parked) == ("Rina", 4, ("A-002",))
     assert situation_from_view({}, mall, "c1").status is None

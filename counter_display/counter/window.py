@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_display import texts
+from counter_display.common.hub_clock import HubClock, newest_time
 from counter_display.counter import dialogs
 from counter_display.counter.controller import CounterController
 from counter_display.counter.panels import QueuePanel, TicketPanel
@@ -68,6 +69,9 @@ class CounterWindow(QMainWindow):
         self.controller = controller
         self.config = controller.config
         self.clock = clock
+        self.hub_clock = HubClock(clock)
+        """Times at the counter are measured on the hub's clock, like the call times."""
+        controller.bridge.messageReceived.connect(self.hub_clock.observe_message)
         self.staff_default = staff
         self.dialog: QDialog | None = None
         counter = controller.counter
@@ -244,7 +248,8 @@ class CounterWindow(QMainWindow):
         self.staff_label.setToolTip("Staff on duty")
         self.served_label.setText(f"Dilayani hari ini: {situation.served_today}")
         self.served_label.setToolTip("Served today")
-        self.ticket_panel.render(situation, c.online, self.clock())
+        now = self.hub_clock.now(floor=newest_time(c.bridge.view))
+        self.ticket_panel.render(situation, c.online, now)
         actions = c.actions
         self.queue_panel.render(situation, actions.resume_parked)
 

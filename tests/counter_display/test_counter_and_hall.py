@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from tests.counter_display.screens import (
 from tests.hub.harness import FakeClock, HubThread
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "counter_display"
 
 
 def _press(qtbot: Any, window: Any, name: str) -> None:
@@ -276,3 +279,31 @@ def test_a_refusal_shows_the_indonesian_message(qtbot: Any, connect: Connect, ma
     window.controller.call_ticket("A-001")  # a success clears the message
     qtbot.waitUntil(lambda: not window.message_bar.isVisible(), timeout=WAIT_MS)
     assert window.controller.situation.ticket["label"] == "A-001"  # type: ignore[index]
+
+
+def test_the_terminal_follows_a_supervisors_change_of_its_services(
+        qtbot: Any, connect: Connect, mall: MallConfig, clock: FakeClock, issue: Issue) -> None:
+    """Today's services and what the counter may do come from the hub, not the config file."""
+    window = open_terminal(qtbot, connect, mall, clock)
+    open_counter(qtbot, window)
+    assert list(window.queue_panel.counts) == ["ktp", "kk"]  # as configured
+    boss = connect("boss")
+    answers: dict[str, Any] = {}
+    boss.requestFinished.connect(lambda token, result, error: answers.update({token: error}))
+    token = boss.request("set_counter_services", counter_id="c1", services=["pbg"])
+    qtbot.waitUntil(lambda: token in answers, timeout=WAIT_MS)
+    assert answers[token] is None
+    qtbot.waitUntil(lambda: list(window.queue_panel.counts) == ["pbg"], timeout=WAIT_MS)
+    issue("ktp")  # no longer this counter's: nothing for it to call
+    issue("ktp")
+    qtbot.waitUntil(lambda: window.controller.situation.waiting == {"pbg": 0}, timeout=WAIT_MS)
+    settle(qtbot, window)
+    assert "call_next" not in enabled_buttons(window)
+    issue("pbg")
+    qtbot.waitUntil(lambda: "call_next" in enabled_buttons(window), timeout=WAIT_MS)
+    assert window.queue_panel.counts["pbg"].text() == "1"
+    _press(qtbot, window, "call_next")
+    qtbot.waitUntil(lambda: window.ticket_panel.number.text() == "G-001", timeout=WAIT_MS)
+    settle(qtbot, window)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "counter-services-changed-today.png"))

@@ -266,9 +266,6 @@ def test_remember_call_keeps_the_latest_per_counter() -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.xfail(strict=True, reason="counter_display/counter/window.py measures "
-                   "'dilayani N menit' against the PC's clock, not the hub's (not this "
-                   "change's file; see the issue 11 report)")
 def test_the_counter_terminal_measures_time_at_the_counter_on_the_hubs_clock(
         qtbot: Any, connect: Any, mall: MallConfig, clock: Any, issue: Any) -> None:
     """The terminal said "dilayani 151 menit" for a visitor called minutes ago: its PC's

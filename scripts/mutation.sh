@@ -55,21 +55,25 @@ for group in "${groups[@]}"; do
     echo "== $group: ${FILES[$group]} against ${TESTS[$group]}"
     rm -rf "$work"
     mkdir -p "$work"
-    # Only what the tests need; mutmut copies source_paths and tests/ into mutants/.
+    # Only what the tests need; mutmut copies source_paths, tests/ and also_copy into mutants/.
     if [[ -n "$rev" ]]; then
-        git archive "$rev" hub tests config pyproject.toml | tar -x -C "$work"
+        git archive "$rev" hub tests config bench pyproject.toml | tar -x -C "$work"
     else
-        cp -r hub tests config pyproject.toml "$work/"
+        cp -r hub tests config bench pyproject.toml "$work/"
     fi
     find "$work" -name __pycache__ -prune -exec rm -rf {} +
     rm -rf "$work/tests/artifacts"
     only_mutate=$(for f in ${FILES[$group]}; do echo "    $f"; done)
     # mutmut reads setup.cfg when pyproject.toml has no [tool.mutmut]; this file exists
-    # only in the work copy.
+    # only in the work copy. No pytest timeout: mutmut's tracing makes the state machine
+    # several times slower, and mutmut times out hanging mutants itself.
     cat > "$work/setup.cfg" <<EOF
 [mutmut]
 source_paths =
     hub
+also_copy =
+    config
+    bench
 only_mutate =
 $only_mutate
 pytest_add_cli_args_test_selection =
@@ -77,6 +81,7 @@ pytest_add_cli_args_test_selection =
 pytest_add_cli_args =
     -p
     no:cacheprovider
+    --timeout=0
 EOF
     (cd "$work" && "$root/.venv/bin/mutmut" run --max-children "$(nproc)" > mutmut-run.log 2>&1) || {
         echo "mutmut failed for $group; see $work/mutmut-run.log" >&2

@@ -75,9 +75,14 @@ def test_rounding_is_half_up_before_grading() -> None:
 
 def test_no_respondents_means_no_ikm() -> None:
     empty = skm_result("x", "X", SkmSums(0, (0,) * 9), "exact")
-    assert (empty.ikm, empty.grade, empty.respondents) == (None, None, 0)
-    with pytest.raises(ValueError):
+    assert (empty.key, empty.label, empty.respondents, empty.nrr, empty.ikm, empty.grade) == (
+        "x", "X", 0, (), None, None)
+    with pytest.raises(ValueError, match="at least one respondent and nine element sums"):
         ikm_value([0] * 9, 0, "exact")
+    with pytest.raises(ValueError, match="at least one respondent and nine element sums"):
+        ikm_value([4] * 8, 1, "exact")
+    full = skm_result("ktp", "KTP", SkmSums(20, tuple(SUMS_355)), "exact")
+    assert (full.key, full.label, full.respondents) == ("ktp", "KTP", 20)
     assert [g.letter for g in GRADES] == ["A", "B", "C", "D"]
 
 
@@ -97,10 +102,13 @@ def test_a_tenant_sees_only_its_own_survey_answers(day_db: Path) -> None:
             ("dpupr", "pbg"): SkmSums(1, (3, 3, 2, 4, 3, 3, 3, 2, 3))}
         assert set(skm_sums_by_service(connection, day)) == {
             ("dpupr", "pbg"), ("dukcapil", "ktp")}
-        assert [(a.tenant_id, a.answers, a.comment)
-                for a in raw_answers(connection, day, "dpupr")] == [
-            ("dpupr", (3, 3, 2, 4, 3, 3, 3, 2, 3), "Ruang tunggu panas")]
-        assert len(raw_answers(connection, day)) == 2
+        (answer,) = raw_answers(connection, day, "dpupr")
+        assert (answer.business_day, answer.at[:16], answer.tenant_id, answer.service_id,
+                answer.counter_id, answer.answers, answer.gender, answer.comment) == (
+            "2026-11-23", "2026-11-23T09:25", "dpupr", "pbg", "c4",
+            (3, 3, 2, 4, 3, 3, 3, 2, 3), None, "Ruang tunggu panas")
+        assert [(a.service_id, a.counter_id, a.gender) for a in raw_answers(connection, day)] == [
+            ("ktp", "c1", "perempuan"), ("pbg", "c4", None)]  # in time order
         assert respondent_profile(connection, day, "dukcapil") == [
             ("Usia", "tidak diisi", 1), ("Jenis kelamin", "perempuan", 1),
             ("Pendidikan", "tidak diisi", 1), ("Pekerjaan", "tidak diisi", 1)]
@@ -109,3 +117,11 @@ def test_a_tenant_sees_only_its_own_survey_answers(day_db: Path) -> None:
         assert sum(count for _, _, count in whole_mall) == 2 * 4
     finally:
         connection.close()
+
+
+def test_sums_of_two_groups_add_up_element_by_element() -> None:
+    morning = SkmSums(2, (8, 7, 6, 5, 4, 3, 2, 8, 7))
+    afternoon = SkmSums(1, (1, 2, 3, 4, 4, 3, 2, 1, 1))
+    assert morning + afternoon == SkmSums(3, (9, 9, 9, 9, 8, 6, 4, 9, 8))
+    with pytest.raises(ValueError):  # nine elements only add to nine elements
+        morning + SkmSums(1, (4,) * 8)

@@ -293,12 +293,14 @@ def test_the_hub_serves_while_the_central_server_is_down(tmp_path: Path, mall: M
             assert connection.execute(
                 "SELECT count(*), count(first_called_at) FROM visits").fetchone() == (10, 1)
     finally:
-        stop.set()
-        resume.put(None)
-        thread.join(timeout=60)
-        shipper.close()
-        core.close()
-        cluster.stop()
+        try:
+            stop.set()
+            resume.put(None)
+            thread.join(timeout=60)
+            shipper.close()
+            core.close()
+        finally:
+            cluster.stop()  # whatever failed above, no server is left running
     assert not thread.is_alive()
 
 

@@ -37,9 +37,9 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from hub import hub_messages, views
 from hub import protocol as p
 from hub import server as hub_server
-from hub import views
 from hub.config import MallConfig, load_config
 from hub.engine import errors as engine_errors
 from hub.engine import events as ev
@@ -53,8 +53,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "protocol.md"
 EXAMPLE_CONFIG = ROOT / "config" / "example-mpp.toml"
 
-HUB_MESSAGE_TYPES = frozenset({"welcome", "result", "error", "event", "snapshot",
-                               "services_update", "schedule_update", "device_status", "pong"})
+HUB_MESSAGE_TYPES = hub_messages.HUB_MESSAGE_TYPES
 VIEW_KINDS = frozenset({"service", "counter", "ticket", "recent_call", "device", "settings"})
 ID_MAPS = frozenset({"services", "counters", "devices", "closed_services", "counter_services"})
 """Objects keyed by configuration ids: their keys are data, not field names."""
@@ -498,6 +497,23 @@ def test_settings_events_reach_every_role_with_the_settings(real: Captured) -> N
 def test_the_scenario_made_the_hub_send_every_message_and_event_type(real: Captured) -> None:
     assert set(real.messages) == HUB_MESSAGE_TYPES
     assert {e["type"] for e in real.events()} == set(ev.EVENT_TYPES)
+
+
+def test_every_message_a_real_hub_sent_parses_with_its_typed_model(real: Captured) -> None:
+    """One typed model per hub message (hub/hub_messages.py), held to what the hub sends."""
+    count = 0
+    for messages in real.messages.values():
+        for message in messages:
+            parsed = hub_messages.parse_hub_message(message)
+            assert parsed.type == message["type"]
+            count += 1
+    assert count > 100
+    assert set(real.messages) == hub_messages.HUB_MESSAGE_TYPES
+
+
+def test_every_hub_example_of_the_document_parses_with_its_typed_model() -> None:
+    for block in blocks_of("hub"):
+        assert hub_messages.parse_hub_message(block.data).type == block.data["type"], block
 
 
 def test_every_hub_message_type_has_an_example() -> None:

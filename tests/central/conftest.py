@@ -24,9 +24,8 @@ def pg_cluster() -> Iterator[ThrowawayCluster]:
         cluster = ThrowawayCluster()
     except ClusterUnavailable as missing:
         pytest.skip(str(missing))
-    cluster.start()
     try:
-        yield cluster
+        yield cluster.start()
     finally:
         cluster.stop()
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import itertools
-import json
 import logging
 import time
 from collections import defaultdict
@@ -50,15 +49,9 @@ from hub.core import Command, HubCore
 from hub.engine import InvalidArgument, QueueEngine
 from hub.engine import events as ev
 from hub.eventlog import Entry, LoggedEvent, RequestKey
+from hub.fanout import FanOut, Group, Send, Views, dumps, group_of
 from hub.messages import describe, describe_queue_error
-from hub.views import (
-    break_view,
-    counter_view,
-    service_view,
-    snapshot,
-    touched,
-    zone_counters,
-)
+from hub.views import break_view, service_view, snapshot
 
 log = logging.getLogger(__name__)
 
@@ -69,19 +62,7 @@ MAX_DROPPED = 300
 
 CLOSE_POLICY = 1008
 
-Group = tuple[str, str | None]
-"""Connections that are sent exactly the same messages: (role, zone or counter)."""
-
-
 # ------------------------------------------------------------------- actions
-
-
-@dataclass(frozen=True, slots=True)
-class Send:
-    """Send `text` to each of `conns` (in the order actions come)."""
-
-    conns: tuple[int, ...]
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +83,6 @@ class Write:
 
 
 Action = Send | Close | Write
-
-
-def dumps(message: dict[str, Any]) -> str:
-    """The one JSON encoder for frames to clients."""
-    return json.dumps(message, ensure_ascii=False)
 
 
 # --------------------------------------------------------------- bookkeeping
@@ -140,7 +116,7 @@ class _Pending:
     """A write on its way to disk, and who is to be told what once it is there."""
 
     rendered: list[tuple[Group, str]]
-    views: list[tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]]
+    views: list[Views]
     """(service views, counter views) as each written event left them."""
     conn: int | None = None
     request_id: str | None = None
@@ -152,15 +128,6 @@ class _Pending:
     after: Callable[[], None] | None = None
 
 
-def group_of(device: Device) -> Group:
-    """Devices of one group are sent exactly the same messages."""
-    if device.role == "display":
-        return ("display", device.zone)
-    if device.role in ("survey", "counter"):
-        return (device.role, device.counter)
-    return (device.role, None)
-
-
 class HubSession:
     """The hub's per-connection logic for one mall: frames and durable batches in, actions out."""
 
@@ -169,15 +136,11 @@ class HubSession:
         self.config = core.config
         self.monotonic = monotonic
         self.connections: dict[int, Connection] = {}
-        self.members: dict[Group, set[int]] = defaultdict(set)
-        self.group_last_seq: dict[Group, int] = defaultdict(int)
+        self.fanout = FanOut(core.config)
         self.health: dict[str, DeviceHealth] = {}
         self._tokens = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._in_flight: dict[RequestKey, int] = {}
-        self._zone_counters: dict[str | None, set[str] | None] = {}
-        self._dirty_services: dict[str, dict[str, Any]] = {}
-        self._dirty_counters: dict[str, dict[str, Any]] = {}
         self._last_availability = self._availability_now()
         self._last_break = break_view(core.engine, core.clock())
         self.frames_sent: dict[str, int] = defaultdict(int)
@@ -205,7 +168,7 @@ class HubSession:
             return self._refuse(conn, "unsupported_protocol", f"protocol {p.PROTOCOL_VERSION} only")
         connection = Connection(conn, device, group_of(device), refilled_at=self.monotonic())
         self.connections[conn] = connection
-        self.members[connection.group].add(conn)
+        self.fanout.join(conn, connection.group)
         log.info("%s %s connected", device.role, device.id)
         welcome = {
             "type": "welcome", "protocol": p.PROTOCOL_VERSION, "device_id": device.id,
@@ -246,7 +209,7 @@ class HubSession:
         client = self.connections.pop(conn, None)
         if client is None:
             return []
-        self.members[client.group].discard(conn)
+        self.fanout.leave(conn, client.group)
         log.info("%s %s disconnected", client.device.role, client.device.id)
         return self._device_status(client.device.id)
 
@@ -255,13 +218,8 @@ class HubSession:
         pending = self._pending.pop(token)
         if pending.key is not None:
             self._in_flight.pop(pending.key, None)
-        actions: list[Action] = [
-            Send(tuple(self.members[group]), text) for group, text in pending.rendered
-            if self.members[group]
-        ]
-        for services, counters in pending.views:
-            self._dirty_services.update(services)
-            self._dirty_counters.update(counters)
+        actions: list[Action] = [*self.fanout.frames(pending.rendered)]
+        self.fanout.durable(pending.views)
         if pending.conn is not None and pending.request_id is not None:
             if pending.error is not None:
                 actions.append(self._error(pending.conn, pending.request_id, pending.error))
@@ -291,9 +249,8 @@ class HubSession:
         current_break = break_view(self.core.engine, self.core.clock())
         if current_break != self._last_break:
             self._last_break = current_break
-            at = self.core.clock()  # calls stop or resume: every counter's `allowed` changed
-            self._dirty_counters.update(
-                {c.id: counter_view(self.core.engine, c.id, at) for c in self.config.counters})
+            # Calls stop or resume: every counter's `allowed` changed.
+            self.fanout.refresh_counters(self.core.engine, self.core.clock())
             actions.append(self._broadcast(
                 lambda _group: True, {"type": "schedule_update", "hub_time": self._now(),
                                       "break": current_break}))
@@ -324,26 +281,13 @@ class HubSession:
         return self._write(self.core.prepare(lambda engine, at: engine.cancel_unconfirmed(at)))
 
     def flush(self) -> list[Action]:
-        """Send the coalesced queue figures: kiosks the services, counters services and counters."""
-        services, counters = self._dirty_services, self._dirty_counters
-        self._dirty_services, self._dirty_counters = {}, {}
-        actions: list[Action] = []
-        now = self._now()
-        if services:
-            actions.append(self._broadcast(
-                lambda group: group[0] == "kiosk",
-                {"type": "services_update", "hub_time": now, "services": services}))
-        if services or counters:
-            actions.append(self._broadcast(
-                lambda group: group[0] == "counter",
-                {"type": "services_update", "hub_time": now, "services": services,
-                 "counters": counters}))
-        return [a for a in actions if not isinstance(a, Send) or a.conns]
+        """Send the coalesced queue figures (call `coalesce_ms` after `wants_flush`)."""
+        return [*self.fanout.flush(self._now())]
 
     @property
     def wants_flush(self) -> bool:
         """True when coalesced figures wait to be sent."""
-        return bool(self._dirty_services or self._dirty_counters)
+        return self.fanout.wants_flush
 
     # ----------------------------------------------------------- reading
 
@@ -459,95 +403,13 @@ class HubSession:
             return [Write(token, [])]
         return [Write(token, entries)]
 
-    # ----------------------------------------------------------- fan-out
-
-    def _render(self, logged: list[LoggedEvent]) -> tuple[
-            list[tuple[Group, str]], list[tuple[dict[str, Any], dict[str, Any]]]]:
-        """Each event as each group sees it, in send order; call right after preparing.
-
-        Displays come first: "call next → every display has it" is the latency budget
-        that matters most. Each view is built once per event, not per group.
-        """
-        engine = self.core.engine
-        at = self.core.clock()
-        groups = [group for group, members in self.members.items() if members]
-        groups.sort(key=lambda group: group[0] != "display")
-        rendered: list[tuple[Group, str]] = []
-        views: list[tuple[dict[str, Any], dict[str, Any]]] = []
-        for item in logged:
-            services, counters = touched(engine, item.event)
-            service_views = {s: service_view(engine, s, at) for s in services}
-            counter_views = {c: counter_view(engine, c, at) for c in counters}
-            # Counters calling a touched service may now have someone to call (or no one):
-            # their views (`allowed`) change too, and reach them coalesced.
-            figures = dict(counter_views)
-            for service_id in services:
-                for counter in engine.counters_serving(service_id):
-                    if counter.id not in figures:
-                        figures[counter.id] = counter_view(engine, counter.id, at)
-            views.append((service_views, figures))
-            for group in groups:
-                message = self._event_message(engine, group, item, service_views, counter_views)
-                if message is None:
-                    continue
-                message["prev_seq"] = self.group_last_seq[group]
-                self.group_last_seq[group] = item.seq
-                rendered.append((group, dumps(message)))
-        return rendered, views
-
-    def _event_message(
-        self,
-        engine: QueueEngine,
-        group: Group,
-        item: LoggedEvent,
-        services: dict[str, dict[str, Any]],
-        counters: dict[str, dict[str, Any]],
-    ) -> dict[str, Any] | None:
-        """The event as `group` sees it, or None when the group is not sent it."""
-        role, scope = group
-        event = item.event
-        settings = event.type in ev.SETTINGS_EVENT_TYPES
-        day_start = isinstance(event, ev.BusinessDayStarted)
-        message: dict[str, Any] = {"type": "event", "seq": item.seq,
-                                   "event": ev.event_to_dict(event)}
-        if settings or day_start:
-            message["settings"] = engine.settings_view()
-            if role in ("display", "survey") and settings:
-                return message
-        if role in ("display", "survey"):
-            visible = self._visible(role, scope)
-            shown = counters.keys() if visible is None else counters.keys() & visible
-            if not shown and not day_start:
-                return None
-            message["counters"] = {c: counters[c] for c in shown}
-            return message
-        if role == "kiosk":
-            # Queue figures reach kiosks coalesced; at once only what changes what a kiosk
-            # may do (settings, a new day) and a reprint it must print.
-            if not (settings or day_start or isinstance(event, ev.TicketReprinted)):
-                return None
-            message["services"] = services
-            return message
-        if role == "counter" and not (settings or day_start or scope in counters):
-            return None  # another counter's business: its figures come coalesced
-        message["services"] = services
-        message["counters"] = counters
-        return message
-
-    def _visible(self, role: str, scope: str | None) -> set[str] | None:
-        """Counters a group sees: a display its zone's, a survey tablet its own."""
-        if role == "survey":
-            return {scope} if scope else set()
-        if role == "display":
-            if scope not in self._zone_counters:
-                self._zone_counters[scope] = zone_counters(self.config, scope)
-            return self._zone_counters[scope]
-        return None
+    def _render(self, logged: list[LoggedEvent]) -> tuple[list[tuple[Group, str]], list[Views]]:
+        return self.fanout.render(self.core.engine, self.core.clock(), logged)
 
     def _snapshot(self, client: Connection) -> dict[str, Any]:
         role, scope = client.group
         view = snapshot(self.core.engine, self.core.clock(), role,
-                        self._visible(role, scope))
+                        self.fanout.visible(role, scope))
         if role == "supervisor":
             view["devices"] = self._device_report()
         return view
@@ -571,9 +433,7 @@ class HubSession:
     # ------------------------------------------------------------ frames
 
     def _broadcast(self, wanted: Callable[[Group], bool], message: dict[str, Any]) -> Send:
-        conns = tuple(c for group, members in self.members.items() if wanted(group)
-                      for c in members)
-        return Send(conns, dumps(message))
+        return self.fanout.broadcast(wanted, message)
 
     def _to(self, conn: int, message: dict[str, Any]) -> Send:
         return Send((conn,), dumps(message))

@@ -14,11 +14,12 @@ counter terminals coalesced, each view once per flush, as it was when last durab
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from hub.config import Device, MallConfig
 from hub.engine import QueueEngine
@@ -42,8 +43,12 @@ class Send:
 
 
 def dumps(message: dict[str, Any]) -> str:
-    """The one JSON encoder for frames to clients."""
-    return json.dumps(message, ensure_ascii=False)
+    """The one JSON encoder for frames to clients (text frames: str, UTF-8, not ASCII-escaped).
+
+    orjson: about 15× faster than `json.dumps` on a typical event with its views, and
+    the hub encodes every message of every group (bench_hub, `hub_cpu_ms_per_ticket`).
+    """
+    return orjson.dumps(message).decode()
 
 
 def group_of(device: Device) -> Group:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from pathlib import Path
 from typing import Any
@@ -116,7 +117,7 @@ class LosesFirstReply(HubServer):
     lost = False
 
     def _send(self, action: Any) -> None:
-        if '"type": "result"' in action.text and not LosesFirstReply.lost:
+        if json.loads(action.text)["type"] == "result" and not LosesFirstReply.lost:
             LosesFirstReply.lost = True
             for conn in action.conns:
                 self.connections[conn].transport.abort()

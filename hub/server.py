@@ -17,6 +17,7 @@ import json
 import logging
 import ssl
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
@@ -37,7 +38,6 @@ from hub.session import (  # noqa: F401  (re-exported: the limits' documented ho
     Send,
     Write,
 )
-from hub.status_page import PATH_PREFIX, ticket_page
 
 log = logging.getLogger(__name__)
 
@@ -208,19 +208,16 @@ class HubServer:
 
     # ---------------------------------------------------------------- http
 
-    def _process_http(self, connection: ServerConnection, request: Request) -> Response | None:
-        """Answer plain HTTP GETs (/health, /tiket/…); let websocket upgrades through."""
+    def _process_http(self, connection: ServerConnection, request: Request
+                      ) -> Response | Awaitable[Response] | None:
+        """Answer /health; hand other plain GETs to hub.web; let websocket upgrades through."""
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return None
         if request.path == "/health":
             return self._json_response(http.HTTPStatus.OK, self.health_report())
-        if request.path.startswith(PATH_PREFIX):
-            status, page = ticket_page(self.core.engine, request.path, self.core.clock())
-            data = page.encode()
-            headers = Headers([("Content-Type", "text/html; charset=utf-8"),
-                               ("Content-Length", str(len(data))), ("Connection", "close")])
-            return Response(status, http.HTTPStatus(status).phrase, headers, data)
-        return self._json_response(http.HTTPStatus.NOT_FOUND, {"error": "not found"})
+        from hub import web  # pages, audio, reports: loaded on the first GET that needs them
+
+        return web.respond(self, request)
 
     @staticmethod
     def _json_response(status: http.HTTPStatus, body: dict[str, Any]) -> Response:

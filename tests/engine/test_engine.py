@@ -493,3 +493,29 @@ def test_a_confirmed_print_keeps_its_number_order_at_the_same_instant(
     engine.confirm_ticket("A-001", "printed", at(8, 0, 5))
     engine.open_counter("c1", at(8, 1))
     assert called(engine.call_next("c1", at(8, 2))) == "A-001"
+
+
+def test_a_ticket_keeps_its_tenant_and_channel(engine: QueueEngine) -> None:
+    issue(engine, "pbg", at(8), channel="counter")
+    ticket = engine.ticket("G-001")
+    assert (ticket.tenant_id, ticket.channel, ticket.service_id) == ("dpupr", "counter", "pbg")
+
+
+def test_closing_a_counter_clears_its_staff_and_a_paused_kiosk_can_resume(
+    engine: QueueEngine,
+) -> None:
+    engine.open_counter("c1", at(8), staff="Siti")
+    engine.close_counter("c1", at(9))
+    assert (engine.counters["c1"].staff, engine.counters["c1"].status) == (
+        None, CounterStatus.CLOSED)
+    engine.set_device_paused("kiosk-1", True, at(9))
+    engine.set_device_paused("kiosk-1", False, at(9, 5))
+    assert engine.settings_view()["paused_devices"] == []
+    assert issue(engine, "ktp", at(9, 6), issued_by="kiosk-1").label == "A-001"
+
+
+def test_a_closed_service_keeps_the_supervisors_reason(engine: QueueEngine) -> None:
+    engine.set_service_closed("ktp", True, at(9), reason="Server SIAK gangguan")
+    assert engine.settings_view()["closed_services"] == {"ktp": "Server SIAK gangguan"}
+    engine.set_service_closed("ktp", False, at(10))
+    assert engine.settings_view()["closed_services"] == {}

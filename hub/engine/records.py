@@ -81,6 +81,8 @@ class Ticket:
     called_at: dt.datetime | None = None
     issued_by: str | None = None
     reprint_count: int = 0
+    number: int = 0
+    """The number alone (12 of A-012): a service's lines keep number order."""
 
     @property
     def is_priority(self) -> bool:

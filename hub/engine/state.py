@@ -211,6 +211,7 @@ class EngineState:
         ticket = Ticket(
             event.ticket_id, event.label, event.service_id, event.tenant_id,
             event.priority_kind, event.channel, event.at, issued_by=event.issued_by,
+            number=event.number,
         )
         self.tickets[ticket.ticket_id] = ticket
         self._by_label[ticket.label] = ticket.ticket_id
@@ -230,11 +231,12 @@ class EngineState:
         ticket.status = TicketStatus.WAITING
         line = queue.priority if ticket.is_priority else queue.normal
         last = next(reversed(line), None)
-        if last is None or self.tickets[last].issued_at <= ticket.issued_at:
+        if last is None or self.tickets[last].number < ticket.number:
             line[ticket.ticket_id] = None
             return
-        # Another kiosk's later ticket was confirmed first: keep the line in issue order.
-        ordered = sorted([*line, ticket.ticket_id], key=lambda t: self.tickets[t].issued_at)
+        # A later number was queued first (another kiosk's print, or one shown on screen):
+        # keep the line in number order, as the visitors were promised.
+        ordered = sorted([*line, ticket.ticket_id], key=lambda t: self.tickets[t].number)
         line.clear()
         line.update(dict.fromkeys(ordered))
 

@@ -482,9 +482,6 @@ def test_the_day_end_expires_parked_and_called_visits_from_their_state(
     assert engine.counters["c1"].status == CounterStatus.CLOSED
 
 
-@pytest.mark.xfail(strict=True, reason="bug: _apply_ticket_confirmed (hub/engine/state.py) "
-                   "orders a confirmed ticket by issued_at, so a ticket issued at the same "
-                   "instant as a later number goes behind it")
 def test_a_confirmed_print_keeps_its_number_order_at_the_same_instant(
     engine: QueueEngine,
 ) -> None:

@@ -112,27 +112,35 @@ def test_each_role_is_refused_what_it_may_not_do(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("device_id", "hello"),
+    ("hello", "code", "reason"),
     [
-        ("kiosk-1", {"type": "hello", "device_id": "kiosk-1", "token": "wrong-token-xxxx"}),
-        ("nobody", {"type": "hello", "device_id": "nobody", "token": "kiosk-1-token-for-tests"}),
-        ("kiosk-1", {"type": "issue_ticket", "request_id": "r", "service_id": "ktp"}),
-        ("kiosk-1", "this is not json"),
+        ({"type": "hello", "device_id": "kiosk-1", "token": "wrong-token-xxxx"},
+         "auth_failed", "authentication failed"),
+        ({"type": "hello", "device_id": "nobody", "token": "kiosk-1-token-for-tests"},
+         "auth_failed", "authentication failed"),
+        ({"type": "hello", "device_id": "kiosk-1", "token": "kiosk-1-token-for-tests",
+          "protocol": 1}, "unsupported_protocol", "protocol 2 only"),
+        ({"type": "issue_ticket", "request_id": "r", "service_id": "ktp"},
+         "hello_expected", "hello expected"),
+        ("this is not json", "hello_expected", "hello expected"),
     ],
 )
 def test_authentication_failures_close_with_1008(
-    tmp_path: Path, device_id: str, hello: dict[str, Any] | str
+    tmp_path: Path, hello: dict[str, Any] | str, code: str, reason: str
 ) -> None:
+    """Each refusal has its own code and close reason, and nothing else is sent."""
     async def scenario() -> None:
-        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (_, url):
+        async with running_hub(mall_with_two_zones(), tmp_path / "h.db") as (server, url):
             async with connect(url, proxy=None) as connection:
                 await connection.send(hello if isinstance(hello, str) else json.dumps(hello))
                 refusal = json.loads(await connection.recv())
-                assert refusal["type"] == "error"
-                assert refusal["code"] in ("auth_failed", "hello_expected")
+                assert (refusal["type"], refusal["code"], refusal["request_id"]) == (
+                    "error", code, None)
                 with pytest.raises(ConnectionClosed) as closed:
                     await connection.recv()
-                assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+                assert closed.value.rcvd is not None
+                assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1008, reason)
+            assert server.health_report()["clients"] == {}  # never counted as connected
 
     run(scenario())
 

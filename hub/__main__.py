@@ -29,6 +29,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
         f"{len(config.services)} services, {len(config.counters)} counters, "
         f"{len(config.devices)} devices"
     )
+    from hub.config.advice import config_warnings
+
+    for warning in config_warnings(config):
+        print(f"{args.config}: warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -91,7 +95,21 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or config.hub.host
     port = config.hub.port if args.port is None else args.port
     ssl_context = None
-    if config.hub.tls_cert and config.hub.tls_key:
+    tls_dir = args.tls_dir or (args.config.parent / config.hub.tls_dir
+                               if config.hub.tls_dir else None)
+    if tls_dir is not None:
+        from hub.tls import TlsError, ensure_certificate, fingerprint_of_file, server_context
+
+        try:
+            cert, key, created = ensure_certificate(tls_dir, [host])
+            ssl_context = server_context(cert, key)
+        except (TlsError, OSError) as error:
+            print(f"serve: {error}", file=sys.stderr)
+            return 1
+        # On stdout, for the installer and the operator: devices pin this fingerprint.
+        print(f"hub certificate {cert}{' (new)' if created else ''}: fingerprint "
+              f"{fingerprint_of_file(cert)}", flush=True)
+    elif config.hub.tls_cert and config.hub.tls_key:
         base = args.config.parent
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         try:
@@ -144,6 +162,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        loop.add_signal_handler(signal.SIGHUP, _reload, server, args.config)
         if args.port_file:
             args.port_file.write_text(str(bound))
         log.info("serving %s from %s; Ctrl-C stops", config.mpp.name, args.db)
@@ -153,6 +172,22 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def _reload(server: object, config_path: Path) -> None:
+    """SIGHUP: take rotated tokens from the mall file now (see hub/devices.py)."""
+    from hub.devices import reload_credentials
+
+    try:
+        reloaded = reload_credentials(server, config_path)  # type: ignore[arg-type]
+    except ConfigError as error:
+        log.error("reload refused, tokens unchanged: %s", "; ".join(error.problems))
+        return
+    if reloaded.needs_restart:
+        log.warning("reload: changes that need a restart were not applied: %s",
+                    ", ".join(reloaded.needs_restart))
+    log.info("reloaded %s: new tokens for %s", config_path,
+             ", ".join(sorted(reloaded.rotated)) or "no device")
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -238,6 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="port to listen on; 0 lets the OS choose (default: [hub] port)")
     serve.add_argument("--port-file", type=Path,
                        help="write the port actually bound to this file (useful with --port 0)")
+    serve.add_argument("--tls-dir", type=Path,
+                       help="serve wss with the certificate in this folder (hub.crt, hub.key), "
+                       "made self-signed on first start; its fingerprint is printed for the "
+                       "devices to pin (default: [hub] tls_dir)")
     serve.add_argument("--clock-start", metavar="ISO",
                        help="demo/simulation only: hub time starts here (e.g. 2026-11-23T08:00; "
                        "local time of the mall if no offset) instead of the real time")
@@ -316,6 +355,11 @@ def build_parser() -> argparse.ArgumentParser:
     ship.add_argument("--batch-size", type=int, default=1000,
                       help="events per transaction (default 1000)")
     ship.set_defaults(handler=_cmd_ship)
+
+    from hub import backup, devices
+
+    devices.add_parser(commands, [verbose])
+    backup.add_parsers(commands, [verbose])
     return parser
 
 

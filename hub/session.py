@@ -34,7 +34,6 @@ terminals) reach kiosks and counters coalesced: at most one `services_update` pe
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import itertools
 import logging
 import time
@@ -45,6 +44,7 @@ from typing import Any
 
 from hub import protocol as p
 from hub.config import Device
+from hub.config.tokens import Credentials
 from hub.core import Command, HubCore
 from hub.engine import InvalidArgument, QueueEngine
 from hub.engine import events as ev
@@ -137,6 +137,8 @@ class HubSession:
         self.monotonic = monotonic
         self.connections: dict[int, Connection] = {}
         self.fanout = FanOut(core.config)
+        self.credentials = Credentials(core.config.devices)
+        """Tokens checked at hello; replaced on SIGHUP when a token is rotated (hub/devices.py)."""
         self.health: dict[str, DeviceHealth] = {}
         self._tokens = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
@@ -160,7 +162,7 @@ class HubSession:
             device: Device | None = self.config.device(hello.device_id)
         except KeyError:
             device = None
-        if device is None or not hmac.compare_digest(device.token.encode(), hello.token.encode()):
+        if device is None or not self.credentials.accepts(device.id, hello.token):
             log.warning("refused device %r: unknown device or wrong token", hello.device_id)
             return self._refuse(conn, "auth_failed", "authentication failed")
         if hello.protocol != p.PROTOCOL_VERSION:

@@ -90,7 +90,7 @@ def _describe(data: dict[str, Any], detail: Any) -> str:
     ):
         header = ".".join(location)
         message += f": write [[{header}]] (double brackets) before each item, not [{header}]"
-    elif location[-1:] == ["token"]:
+    elif location[-1:] in (["token"], ["token_hash"]):
         pass  # never echo a secret, not even a wrong one
     elif "input" in detail and detail["type"] not in ("value_error", "assertion_error"):
         shown = repr(detail["input"])

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from hub.config.tokens import TOKEN_HASH_PATTERN
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -146,7 +148,11 @@ class MallInfo(Model):
     ticket_footer: Text = Text(id="Terima kasih telah menunggu.", en="Thank you for waiting.")
     running_text: Text = Text(id="Selamat datang.", en="Welcome.")
     status_url: str | None = None
-    """Template for the QR code on tickets, e.g. "https://mpp.example.go.id/t/{ticket_id}"."""
+    """Template for the QR code on tickets, e.g. "https://mpp.example.go.id/t/{ticket_id}";
+    `{public_url}` in it stands for `public_url`. Unset: `public_url` + /tiket/{ticket_id}."""
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+/?$")
+    """How phones and TVs on the MPP's network reach the hub, e.g. "https://10.20.0.1:8765".
+    Unset: the hub's own [hub] host and port, when that is one LAN address."""
 
     @field_validator("timezone")
     @classmethod
@@ -303,7 +309,10 @@ class Device(Model):
 
     id: Identifier
     role: Role
-    token: str = Field(min_length=16)
+    token: str | None = Field(default=None, min_length=16)
+    """The token in plain text: demo configurations only (`hub check` warns)."""
+    token_hash: str | None = Field(default=None, pattern=TOKEN_HASH_PATTERN)
+    """The token's stored form, sha256$SALT$DIGEST, as `hub device add|rotate` writes it."""
     name: str = ""
     counter: Identifier | None = None
     """Counter terminals: the loket this device acts for; survey tablets: the loket they
@@ -313,8 +322,17 @@ class Device(Model):
     printer: PrinterSettings | None = None
     """Kiosks: the ticket printer attached to this kiosk."""
 
+    @property
+    def hub_secret(self) -> str:
+        """A secret of this device that only the hub holds (its stored credential), for
+        keys the hub derives per device; never the token itself once it is hashed."""
+        return self.token_hash or self.token or ""
+
     @model_validator(mode="after")
     def _role_fields(self) -> Device:
+        if (self.token is None) == (self.token_hash is None):
+            raise ValueError("give token_hash (see `python -m hub device add`) or, for a demo, "
+                             "token — exactly one of them")
         if self.role in ("counter", "survey") and self.counter is None:
             raise ValueError(f"a {self.role} device needs counter = <counter id>")
         if self.role not in ("counter", "survey") and self.counter is not None:
@@ -333,6 +351,8 @@ class HubSettings(Model):
     port: int = Field(default=8765, ge=0, le=65535)
     tls_cert: str | None = None
     tls_key: str | None = None
+    tls_dir: str | None = None
+    """A folder for the hub's own certificate (made on first start); see docs/deployment.md."""
     max_message_bytes: int = Field(default=65536, ge=1024, le=4 * 1024 * 1024)
     coalesce_ms: int = Field(default=200, ge=0, le=2000)
     """Kiosks and counter terminals get queue figures at most this often (services_update)."""
@@ -378,6 +398,26 @@ class MallConfig(Model):
     def zone(self, zone_id: str) -> Zone:
         """Return the zone with this id (KeyError if unknown)."""
         return self._index()["zones"][zone_id]  # type: ignore[return-value]
+
+    def public_base_url(self) -> str | None:
+        """The hub's address as a phone on the LAN sees it ([mpp] public_url, else [hub])."""
+        if self.mpp.public_url:
+            return self.mpp.public_url.rstrip("/")
+        host = self.hub.host
+        if host in ("", "0.0.0.0", "::") or self.hub.port == 0:
+            return None  # every address, or none known yet: nothing to print
+        scheme = "https" if self.hub.tls_cert or self.hub.tls_dir else "http"
+        shown = f"[{host}]" if ":" in host else host
+        return f"{scheme}://{shown}:{self.hub.port}"
+
+    def ticket_status_url(self, ticket_id: str) -> str | None:
+        """The QR payload of a ticket: its live status page, or None if none is reachable."""
+        base = self.public_base_url()
+        if self.mpp.status_url:
+            if "{public_url}" in self.mpp.status_url and base is None:
+                return None
+            return self.mpp.status_url.format(ticket_id=ticket_id, public_url=base or "")
+        return f"{base}/tiket/{ticket_id}" if base else None
 
     def services_of(self, tenant_id: str) -> list[Service]:
         """Return a tenant's services in configuration order."""

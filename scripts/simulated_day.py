@@ -162,11 +162,13 @@ def open_screens(config: MallConfig, config_path: Path, url: str,
                        config_path.resolve().parent, **clocks)
     screens.update(kiosk=kiosk, counter=counter, hall=hall, printing=printing)
     screens["bridges"] += [kiosk_bridge, counter_bridge, hall_bridge]
+    from counter_display.supervisor.ikm import HubReports
     from counter_display.supervisor.window import open_dashboard
 
     supervisor_bridge = bridge("supervisor")
+    reports = HubReports(url, config.device("supervisor").token or "")  # IKM from the hub
     screens["dashboard"] = open_dashboard(config, supervisor_bridge, clock=clock,
-                                          db_path=db_path)
+                                          reports=reports)
     screens["bridges"].append(supervisor_bridge)
     for name in SCREENS:
         screens[name].resize(*SCREEN_SIZE)

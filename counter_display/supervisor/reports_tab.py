@@ -1,11 +1,12 @@
 """The reports tab: pick a year, month or day; preview key figures and charts; export.
 
-Reports come from the reports module (`hub.reports`) over the hub's database, opened
-read-only (`--db`). Building one can take up to a second for a year of a busy mall,
-so it runs in a worker thread and arrives as `reportReady`; exports likewise as
-`exported`. Without a database (or without the reports module) the tab shows what
-the live view gives — today's visitors per tenant and service — and export is
-disabled with a tooltip saying why.
+Reports come from the hub over the network (`GET /reports`, with this dashboard's
+supervisor token; see ikm.HubReports): the preview's figures as JSON, built by the hub
+without the chain check (a second for a year), and the exported files as the hub's
+report builder writes them, checked against the hash chain (a minute for a year). Both
+run in a worker thread and arrive as `reportReady` and `exported`. Without a link to
+the hub's reports the tab shows what the live view gives — today's visitors per tenant
+and service — and export is disabled with a tooltip saying why.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from counter_display.supervisor.charts import BarChart, thousands
 from counter_display.supervisor.controller import SupervisorController
-from counter_display.supervisor.ikm import IkmSource
+from counter_display.supervisor.ikm import HubReports
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +46,6 @@ FIGURES = (("visitors", "Pengunjung"), ("served", "Dilayani"), ("no_show", "Tida
            ("transferred", "Dialihkan"), ("wait_mean", "Rata-rata tunggu"),
            ("wait_p90", "Tunggu p90"), ("within", "Dalam target"), ("ikm", "IKM"))
 TOP_TENANTS = 14
-
-
-def reports_unavailable() -> str | None:
-    """Why reports cannot be built here, or None when the reports module is usable."""
-    try:
-        from hub.reports import build_report, parse_period, write_report  # noqa: F401
-    except ImportError as error:
-        return f"Modul laporan (hub.reports) belum tersedia: {error}"
-    return None
 
 
 def period_text(kind: str, day: dt.date) -> str:
@@ -73,11 +65,11 @@ class ReportsTab(QWidget):
     """Period picker, key figures, three charts and the export buttons."""
 
     reportReady = Signal(object)
-    """A hub.reports Report, or the exception that stopped it."""
+    """The hub's preview of a period (a dict, see hub/web/reports.py), or the exception."""
     exported = Signal(str, object)
     """(path, None) once a file is written, (path, exception) when it failed."""
 
-    def __init__(self, controller: SupervisorController, source: IkmSource | None,
+    def __init__(self, controller: SupervisorController, source: HubReports | None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -85,11 +77,9 @@ class ReportsTab(QWidget):
         self.source = source
         self.report: Any = None
         self.busy = False
-        problem = reports_unavailable()
-        if source is None:
-            problem = ("Laporan dan ekspor perlu akses baca ke basis data hub: jalankan dasbor "
-                       "dengan --db PATH · Reports need the hub's database (--db)")
-        self.problem = problem
+        self.problem = None if source is not None else (
+            "Laporan dan ekspor diminta dari hub dengan token pengawas · Reports come from "
+            "the hub with a supervisor token")
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 4, 0, 0)
         root.setSpacing(10)
@@ -163,7 +153,7 @@ class ReportsTab(QWidget):
 
     @property
     def available(self) -> bool:
-        """True when reports can be built (database and reports module present)."""
+        """True when reports can be asked of the hub."""
         return self.problem is None
 
     def period(self) -> str:
@@ -184,22 +174,12 @@ class ReportsTab(QWidget):
         """Build the chosen period's report in a worker thread (answer: reportReady)."""
         if not self.available or self.busy or self.source is None:
             return False
-        from hub.eventlog import open_readonly
-        from hub.reports import build_report, parse_period
-
-        period = parse_period(self.period())
-        tenant = self.tenant.currentData()
-        db, weight, config = self.source.db_path, self.source.weight, self.config
+        period, tenant, source = self.period(), self.tenant.currentData(), self.source
 
         def work() -> Any:
-            connection = open_readonly(db)
-            try:
-                return build_report(connection, config, period, tenant, weight,
-                                    dt.datetime.now(dt.UTC))
-            finally:
-                connection.close()
+            return source.preview(period, tenant)
 
-        self._start(f"Menghitung laporan {period.label()}…", work,
+        self._start(f"Menghitung laporan {period}…", work,
                     lambda outcome: self.reportReady.emit(outcome))
         return True
 
@@ -207,15 +187,10 @@ class ReportsTab(QWidget):
         """Write the chosen period's report to `path` (xlsx or pdf) in a worker thread."""
         if not self.available or self.busy or self.source is None:
             return False
-        from hub.reports import parse_period, write_report
-
-        period = parse_period(self.period())
-        tenant = self.tenant.currentData()
-        db, weight, config = self.source.db_path, self.source.weight, self.config
+        period, tenant, source = self.period(), self.tenant.currentData(), self.source
 
         def work() -> Any:
-            return write_report(db, config, period, path, fmt, tenant, weight,
-                                dt.datetime.now(dt.UTC))
+            return source.download(period, fmt, tenant, path)
 
         self._start(f"Menulis {path.name}…", work, lambda outcome: self.exported.emit(
             str(path), outcome if isinstance(outcome, Exception) else None))
@@ -253,33 +228,29 @@ class ReportsTab(QWidget):
             self.status.setText(f"Laporan gagal dibuat: {outcome}")
             return
         self.report = outcome
-        meta = outcome.meta
-        self.status.setText(f"{meta.period.label()}"
-                            + (f" · {meta.tenant_name}" if meta.tenant_name else "")
-                            + f" · dihitung dari log sampai seq {meta.head.seq}"
-                            f" (hash {meta.head.hash[:12]}…)")
-        totals, times, skm = outcome.totals, outcome.times_total, outcome.skm_total
-        self._figures(visitors=thousands(totals.visitors), served=thousands(totals.served),
-                      no_show=thousands(totals.no_show),
-                      transferred=thousands(totals.transferred),
-                      wait_mean=_minutes(times.wait.mean_minutes),
-                      wait_p90=_minutes(times.wait.p90_minutes),
-                      within="–" if times.within_share is None
-                      else thousands(times.within_share * 100, 1) + " %",
-                      ikm="–" if skm.ikm is None
-                      else f"{thousands(float(skm.ikm), 2)} {skm.grade.letter}")
-        self.bucket_chart.set_data(f"Pengunjung per {self._bucket_name(meta.period.kind)}",
-                                   [(line.short_label or line.label, line.counts.visitors)
-                                    for line in outcome.by_bucket])
-        tenants = sorted((line for line in outcome.by_tenant if line.counts.visitors),
-                         key=lambda line: -line.counts.visitors)
-        self.tenant_chart.set_data("Pengunjung per instansi",
-                                   [(line.short_label or line.label, line.counts.visitors)
-                                    for line in tenants[:TOP_TENANTS]])
+        self.status.setText(f"{outcome['label']}"
+                            + (f" · {outcome['tenant_name']}" if outcome["tenant_name"] else "")
+                            + f" · dihitung hub dari log sampai seq {outcome['head']['seq']}"
+                            f" (hash {outcome['head']['hash'][:12]}…); pratinjau tanpa "
+                            "pemeriksaan rantai, file ekspor diperiksa")
+        totals, skm, within = outcome["totals"], outcome["skm"], outcome["within_share"]
+        self._figures(visitors=thousands(totals["visitors"]), served=thousands(totals["served"]),
+                      no_show=thousands(totals["no_show"]),
+                      transferred=thousands(totals["transferred"]),
+                      wait_mean=_minutes(outcome["wait_mean_minutes"]),
+                      wait_p90=_minutes(outcome["wait_p90_minutes"]),
+                      within="–" if within is None else thousands(within * 100, 1) + " %",
+                      ikm="–" if skm["ikm"] is None
+                      else f"{thousands(float(skm['ikm']), 2)} {skm['grade']}")
+        self.bucket_chart.set_data(f"Pengunjung per {self._bucket_name(outcome['kind'])}",
+                                   [(label, count) for label, count in outcome["by_bucket"]])
+        tenants = sorted(((label, count) for label, count in outcome["by_tenant"] if count),
+                         key=lambda line: -line[1])
+        self.tenant_chart.set_data("Pengunjung per instansi", tenants[:TOP_TENANTS])
         self.skm_chart.empty_text = "Belum ada survei SKM pada periode ini"
         self.skm_chart.set_data(
-            f"NRR per unsur · {skm.respondents} responden",
-            [(f"U{n}", value) for n, value in enumerate(skm.nrr, start=1)])
+            f"NRR per unsur · {skm['respondents']} responden",
+            [(f"U{n}", value) for n, value in enumerate(skm["nrr"], start=1)])
 
     def _on_exported(self, path: str, error: Any) -> None:
         self.busy = False
@@ -309,7 +280,7 @@ class ReportsTab(QWidget):
                           for s in self.config.services), key=lambda p: -p[1])
         self.tenant_chart.set_data("Layanan terbanyak hari ini (langsung)",
                                    [p for p in busiest[:TOP_TENANTS] if p[1]])
-        self.skm_chart.empty_text = "NRR per unsur perlu basis data hub (--db)"
+        self.skm_chart.empty_text = "NRR per unsur perlu laporan dari hub"
         self.skm_chart.set_data("Nilai rata-rata per unsur (NRR)", [])
 
     def _figures(self, **values: str) -> None:

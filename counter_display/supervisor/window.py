@@ -7,7 +7,6 @@ shown in the message bar, the link state in the red banner.
 
 from __future__ import annotations
 
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 from counter_display import texts
 from counter_display.counter.widgets import Banner, MessageBar
 from counter_display.supervisor.controller import Clock, SupervisorController, system_clock
-from counter_display.supervisor.ikm import IkmFigure, IkmSource
+from counter_display.supervisor.ikm import HubReports, IkmFigure
 from counter_display.supervisor.live import LiveTab
 from counter_display.supervisor.reports_tab import ReportsTab
 from hub.client.qt_bridge import HubBridge
@@ -103,7 +102,7 @@ class Figure(QFrame):
 class SupervisorWindow(QMainWindow):
     """The dashboard (see module docstring)."""
 
-    def __init__(self, controller: SupervisorController, ikm: IkmSource | None = None,
+    def __init__(self, controller: SupervisorController, ikm: HubReports | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
@@ -238,10 +237,10 @@ class SupervisorWindow(QMainWindow):
         figure = self.figures["ikm"]
         ikm = self.ikm
         if self.ikm_source is None:
-            figure.set("—", tooltip="IKM perlu akses baca ke basis data hub: jalankan dasbor "
-                       "dengan --db PATH · needs --db")
+            figure.set("—", tooltip="IKM diminta dari hub dengan token pengawas · The IKM "
+                       "comes from the hub with a supervisor token")
         elif ikm is None:
-            figure.set("—", tooltip="IKM tidak dapat dibaca dari basis data hub")
+            figure.set("—", tooltip="IKM tidak dapat dibaca dari hub · The hub gave no IKM")
         elif ikm.ikm is None:
             figure.set("—", tooltip="Belum ada survei hari ini · No survey yet today")
         else:
@@ -261,7 +260,7 @@ class SupervisorWindow(QMainWindow):
 
 
 def open_dashboard(config: MallConfig, bridge: HubBridge, clock: Clock | None = None,
-                   db_path: Path | None = None) -> SupervisorWindow:
+                   reports: HubReports | None = None) -> SupervisorWindow:
     """Build the dashboard for a started (or starting) bridge; the caller shows it."""
     controller = SupervisorController(bridge, config, clock or system_clock)
-    return SupervisorWindow(controller, IkmSource(db_path) if db_path else None)
+    return SupervisorWindow(controller, reports)

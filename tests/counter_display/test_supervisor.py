@@ -17,7 +17,7 @@ from counter_display.supervisor.dialogs import (
     CounterServicesDialog,
     RunningTextDialog,
 )
-from counter_display.supervisor.ikm import IkmSource
+from counter_display.supervisor.ikm import HubReports
 from counter_display.supervisor.tables import LEVEL_COLOURS
 from counter_display.supervisor.window import SupervisorWindow
 from hub.client.qt_bridge import HubBridge
@@ -59,10 +59,12 @@ def ask(qtbot: Any) -> Ask:
 
 
 def open_dashboard(qtbot: Any, connect: Connect, mall: MallConfig, clock: FakeClock,
-                   db: Path | None = None) -> SupervisorWindow:
+                   hub: HubThread | None = None) -> SupervisorWindow:
     """The dashboard as the supervisor device "boss", online and showing the snapshot."""
     controller = SupervisorController(connect("boss"), mall, clock)
-    window = SupervisorWindow(controller, IkmSource(db) if db else None)
+    # IKM and reports over the network, as the dashboard gets them: no database here
+    reports = HubReports(hub.url, conftest.DEVICE_TOKENS["boss"]) if hub else None
+    window = SupervisorWindow(controller, reports)
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
@@ -230,7 +232,7 @@ def test_a_refusal_is_shown_plainly(qtbot: Any, connect: Connect, mall: MallConf
 def test_ikm_of_today_follows_new_surveys(qtbot: Any, connect: Connect, mall: MallConfig,
                                           clock: FakeClock, hub: HubThread, ask: Ask,
                                           tmp_path: Path) -> None:
-    window = open_dashboard(qtbot, connect, mall, clock, db=tmp_path / "hub.db")
+    window = open_dashboard(qtbot, connect, mall, clock, hub=hub)
     assert window.figures["ikm"].value.text() == "—"
     assert "Belum ada survei" in window.figures["ikm"].toolTip()
     kiosk, terminal, tablet = connect("kiosk-1"), connect("counter-c1"), connect("survey-c1")
@@ -266,7 +268,7 @@ def test_offline_dashboard_says_so_and_offers_no_actions(qtbot: Any, mall: MallC
     assert not window.live.close_service.isEnabled()
     assert not window.live.edit_text.isEnabled()
     assert window.figures["ikm"].value.text() == "—"
-    assert "--db" in window.figures["ikm"].toolTip()
+    assert "token pengawas" in window.figures["ikm"].toolTip()
 
 
 # ------------------------------------------------------------------------ pure model
@@ -312,10 +314,10 @@ def test_quiet_counter_terminals_are_summed_up_but_faults_stand_out(mall: MallCo
 
 def test_reports_tab_previews_a_period_and_exports_xlsx_and_pdf(
         qtbot: Any, connect: Connect, mall: MallConfig, clock: FakeClock, ask: Ask,
-        tmp_path: Path) -> None:
+        tmp_path: Path, hub: HubThread) -> None:
     import openpyxl
 
-    window = open_dashboard(qtbot, connect, mall, clock, db=tmp_path / "hub.db")
+    window = open_dashboard(qtbot, connect, mall, clock, hub=hub)
     tab = window.reports
     kiosk = connect("kiosk-1")
     for service in ("ktp", "ktp", "kk"):
@@ -349,7 +351,7 @@ def test_without_a_database_the_reports_tab_shows_live_figures_and_no_export(
     qtbot.waitUntil(lambda: tab.figures["visitors"].text() == "1", timeout=WAIT_MS)
     assert not tab.available and not tab.build()
     assert not tab.xlsx_button.isEnabled() and not tab.pdf_button.isEnabled()
-    assert "--db" in tab.xlsx_button.toolTip()
+    assert "token pengawas" in tab.xlsx_button.toolTip()
     assert ("Dukcapil", 1) in tab.bucket_chart.points
 
 
@@ -360,10 +362,7 @@ def test_the_supervisor_command_line(capsys: Any, caplog: Any, tmp_path: Path) -
         cli.main(["supervisor", "--help"])
     assert done.value.code == 0
     out = capsys.readouterr().out
-    assert "--db" in out and "--ikm-weight" in out
+    assert "--db" not in out and "--ikm-weight" in out  # reports come from the hub
     example = Path(__file__).resolve().parents[2] / "config" / "example-mpp.toml"
     assert cli.main(["supervisor", "--config", str(example), "--device", "kiosk-1"]) == 1
     assert "role = 'supervisor'" in caplog.text
-    assert cli.main(["supervisor", "--config", str(example), "--device", "supervisor",
-                     "--db", str(tmp_path / "missing.db")]) == 1
-    assert "no such file" in caplog.text

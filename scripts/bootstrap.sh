@@ -9,7 +9,9 @@ DEBIAN_PACKAGES=(espeak-ng libpulse0 sox poppler-utils libegl1 libgl1 libxkbcomm
                  libfontconfig1 libdbus-1-3 libglib2.0-0 libxcb-cursor0 fonts-dejavu-core
                  libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
                  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
-                 postgresql)  # the central database: tests start throw-away clusters
+                 postgresql  # the central database: tests start throw-away clusters
+                 libusb-1.0-0  # USB ticket printers (pyusb)
+                 systemd iproute2)  # systemd-analyze verify of the units; ip netns LAN tests
 
 missing=()
 if command -v dpkg >/dev/null 2>&1; then

@@ -234,7 +234,13 @@ class UsbChannel:
         self._usb: Any = usb
         self.timeout_ms = max(1, int(timeout_s * 1000))
         self.name = f"{vendor_id:04x}:{product_id:04x}"
-        device = usb.core.find(idVendor=vendor_id, idProduct=product_id)
+        from ticket_printer.usb_devices import backend
+
+        try:
+            device = usb.core.find(idVendor=vendor_id, idProduct=product_id, backend=backend())
+        except usb.core.NoBackendError as error:
+            raise BackendUnavailable(
+                "USB printing needs libusb (Debian: apt-get install libusb-1.0-0)") from error
         if device is None:
             raise PrinterOffline(f"no USB device {self.name}")
         self._device = device

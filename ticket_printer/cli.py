@@ -145,6 +145,39 @@ def _status(args: argparse.Namespace) -> int:
     return 0 if status.ready else 1
 
 
+def _list_usb(args: argparse.Namespace) -> int:
+    """Print the USB devices that look like ticket printers, as JSON lines; 1 if none."""
+    from ticket_printer.errors import BackendUnavailable
+
+    try:
+        import usb.core
+
+        from ticket_printer.usb_devices import list_usb
+    except ImportError as error:
+        raise BackendUnavailable("listing USB printers needs pyusb (pip install pyusb)"
+                                 ) from error
+    try:
+        found = list_usb()
+    except usb.core.NoBackendError as error:
+        raise BackendUnavailable(
+            "listing USB printers needs libusb (Debian: apt-get install libusb-1.0-0)"
+        ) from error
+    for device in found:
+        print(json.dumps(device, ensure_ascii=False))
+    if not found:
+        print("no USB ticket printer found (is it plugged in and switched on?)",
+              file=sys.stderr)
+    return 0 if found else 1
+
+
+def _udev_rule(args: argparse.Namespace) -> int:
+    """Print the udev rule that lets the kiosk's user open USB ticket printers."""
+    from ticket_printer.usb_devices import udev_rule
+
+    print(udev_rule(args.group), end="")
+    return 0
+
+
 def _target(args: argparse.Namespace) -> PrinterTarget:
     """Build a target from the command-line options."""
     return PrinterTarget.from_settings(
@@ -204,6 +237,20 @@ def _parser() -> argparse.ArgumentParser:
     status = commands.add_parser("status", parents=[verbose], help="ask the printer for its status")
     _target_options(status)
     status.set_defaults(run=_status)
+
+    list_usb = commands.add_parser(
+        "list-usb", parents=[verbose], help="find USB ticket printers (vendor and product id)",
+        description="List USB devices that look like ticket printers (printer class, or a "
+        "known thermal printer vendor), one JSON object a line with the [printer] settings "
+        "to use. Exit 1 if none is found.")
+    list_usb.set_defaults(run=_list_usb)
+
+    rule = commands.add_parser(
+        "udev-rule", parents=[verbose], help="print the udev rule for USB ticket printers",
+        description="Print a udev rule letting the kiosk's user open USB ticket printers "
+        "without root (scripts/install.sh kiosk installs it in /etc/udev/rules.d).")
+    rule.add_argument("--group", default="lp", help="group given the printers (default lp)")
+    rule.set_defaults(run=_udev_rule)
     return parser
 
 

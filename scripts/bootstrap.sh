@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(espeak-ng libpulse0 sox poppler-utils libegl1 libgl1 libxkbcomm
                  libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
                  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
                  postgresql  # the central database: tests start throw-away clusters
+                 chromium  # headless, for the browser pages' tests (Playwright drives it)
                  libusb-1.0-0  # USB ticket printers (pyusb)
                  systemd iproute2)  # systemd-analyze verify of the units; ip netns LAN tests
 

@@ -92,9 +92,13 @@ def devices(hub: HubThread) -> Iterator[Any]:
         device.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """One headless Chromium for the session."""
+    """One headless Chromium per test module.
+
+    Not per session: Playwright's sync API keeps its event loop running in this thread
+    while it is started, and every later test calling asyncio.run() would fail.
+    """
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (scripts/bootstrap.sh as root)")

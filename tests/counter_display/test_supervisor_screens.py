@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import QRect
 
 from counter_display.supervisor.controller import SupervisorController
-from counter_display.supervisor.ikm import IkmSource
+from counter_display.supervisor.ikm import HubReports
 from counter_display.supervisor.window import SupervisorWindow
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig, parse_config
@@ -115,7 +115,8 @@ def test_screenshot_of_the_dashboard_on_a_busy_morning(qtbot: Any, tmp_path: Pat
                               *terminals):
                 bridge(device_id)
             controller = SupervisorController(bridge("supervisor"), mall, clock)
-            window = SupervisorWindow(controller, IkmSource(tmp_path / "hub.db"))
+            reports = HubReports(hub.url, mall.device("supervisor").token)
+            window = SupervisorWindow(controller, reports)
             qtbot.addWidget(window)
             window.resize(1920, 1080)
             window.show()

@@ -105,6 +105,8 @@ class SimulatedDay:
 
     def _client(self, device_id: str, on_message: Any = None) -> HubClient:
         device = self.config.device(device_id)
+        if device.token is None:  # only a hashed token in the file: the simulation cannot log in
+            raise ValueError(f"device {device_id} has no plain token for the simulation")
         client = HubClient(self.url, device.id, device.token, on_message=on_message,
                            backoff_initial=0.05, backoff_max=0.5)
         self.clients[device_id] = client

@@ -57,7 +57,7 @@ else:
 window.resize(1920, 1080)
 window.show()
 bridge.start()
-while not bridge.view:
+while not bridge.view.received:
     app.processEvents()
     time.sleep(0.002)
 app.processEvents()

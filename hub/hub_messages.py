@@ -14,6 +14,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+RECENT_CALLS = 12
+"""How many of the latest calls a snapshot's `recent_calls` holds (the hub and clients agree)."""
+CALL_EVENTS = ("ticket_called", "ticket_recalled")
+"""The events that put a ticket on the hall's list of recent calls."""
+
 
 class HubModel(BaseModel):
     """Base of everything the hub sends: immutable, unknown fields ignored."""

@@ -13,12 +13,12 @@ from collections import defaultdict
 from typing import Any
 
 from hub.config import MallConfig
+from hub.config.zones import zone_counters as config_zone_counters
 from hub.engine import QueueEngine
 from hub.engine import events as ev
 from hub.engine.records import Ticket, TicketStatus
+from hub.hub_messages import RECENT_CALLS
 from hub.schedule import break_at
-
-RECENT_CALLS = 12
 
 
 def service_view(engine: QueueEngine, service_id: str, at: dt.datetime) -> dict[str, Any]:
@@ -125,11 +125,8 @@ def recent_calls(engine: QueueEngine, counter_ids: set[str] | None) -> list[dict
 
 
 def zone_counters(config: MallConfig, zone_id: str | None) -> set[str] | None:
-    """The counters a display of this zone shows (None: the whole hall)."""
-    if zone_id is None:
-        return None
-    tenants = set(config.zone(zone_id).tenants)
-    return {c.id for c in config.counters if c.tenant in tenants}
+    """The counters a display of this zone shows, as a set (None: the whole hall, unfiltered)."""
+    return None if zone_id is None else set(config_zone_counters(config, zone_id))
 
 
 def snapshot(

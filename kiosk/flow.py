@@ -22,11 +22,13 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from hub import protocol as p
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
 from hub.config.models import PrinterSettings
+from hub.hub_messages import ErrorMessage, EventMessage, Result
 from kiosk.printing import PrintService
-from kiosk.tickets import ticket_data, ticket_event
+from kiosk.tickets import KioskTicket, ticket_data, ticket_from
 from ticket_printer import PrinterError, PrinterStatus
 
 log = logging.getLogger(__name__)
@@ -39,15 +41,15 @@ class KioskFlow(QObject):
 
     busyChanged = Signal(bool)
     ticketReady = Signal(object, bool)
-    """(ticket_issued event, shown_on_screen_only)"""
+    """(KioskTicket of the ticket_issued event, shown_on_screen_only)"""
     ticketRefused = Signal(object)
-    """An error body: code, message_id, message_en (and reason/opens_at for schedules)."""
+    """An ErrorMessage: code, message_id, message_en (and reason/opens_at for schedules)."""
     printFailed = Signal(object)
     """(PrinterError) — the ticket was cancelled."""
     ticketVoided = Signal(object)
-    """(ticket_issued event) printed, but the hub had cancelled it (printing took too long)."""
+    """(KioskTicket) printed, but the hub had cancelled it (printing took too long)."""
     reprinted = Signal(object)
-    """(ticket_reprinted event) the same ticket came out of the printer again."""
+    """(KioskTicket of the ticket_reprinted event) the same ticket came out again."""
     printerFaultChanged = Signal(object)
     """None when the printer is fine, else the PrinterError that stopped tickets."""
 
@@ -68,13 +70,13 @@ class KioskFlow(QObject):
         self.fault: PrinterError | None = None
         self._issue_token: str | None = None
         self._language = "id"
-        self._issued: dict[str, dict[str, Any]] = {}
-        self._confirming: dict[str, tuple[dict[str, Any], bool]] = {}
+        self._issued: dict[str, KioskTicket] = {}
+        self._confirming: dict[str, tuple[KioskTicket, bool]] = {}
         """Confirm request token → (ticket_issued event, shown on screen only)."""
-        self._reprints: dict[str, dict[str, Any]] = {}
+        self._reprints: dict[str, KioskTicket] = {}
         """Print job id → ticket_reprinted event."""
         self._reprint_token: str | None = None
-        self.last_issued: dict[str, Any] | None = None
+        self.last_issued: KioskTicket | None = None
         """The latest ticket this kiosk handed out (its confirmation screen can reprint it)."""
         bridge.requestFinished.connect(self._on_answer)
         bridge.messageReceived.connect(self._on_hub_message)
@@ -90,8 +92,7 @@ class KioskFlow(QObject):
     @property
     def paused(self) -> bool:
         """True while a supervisor has paused this kiosk."""
-        settings = self.bridge.view.get("settings") or {}
-        return self.bridge.client.device_id in settings.get("paused_devices", [])
+        return self.bridge.client.device_id in self.bridge.view.settings.paused_devices
 
     @property
     def can_issue(self) -> bool:
@@ -105,8 +106,8 @@ class KioskFlow(QObject):
             return False
         self._set_busy(True)
         self._language = language
-        self._issue_token = self.bridge.request(
-            "issue_ticket", service_id=service_id, priority_kind=priority_kind, language=language,
+        self._issue_token = self.bridge.send(
+            p.IssueTicket, service_id=service_id, priority_kind=priority_kind, language=language,
             await_print=True)
         return True
 
@@ -115,44 +116,43 @@ class KioskFlow(QObject):
         if not self.can_issue:
             return False
         self._set_busy(True)
-        self._reprint_token = self.bridge.request("reprint_ticket", ticket_id=ticket_id)
+        self._reprint_token = self.bridge.send(p.ReprintTicket, ticket_id=ticket_id)
         return True
 
     # ------------------------------------------------------------ answers
 
-    def _on_answer(self, token: str, result: Any, error: Any) -> None:
+    def _on_answer(self, token: str, result: Result | None, error: ErrorMessage | None) -> None:
         if token in self._confirming:
             self._on_confirmed(token, error)
         elif token == self._reprint_token:
             self._reprint_token = None
-            if error is not None:
+            if result is None:
                 self._set_busy(False)
                 self.ticketRefused.emit(error)
             else:
-                self._print_reprint(next(e for e in result["events"]
-                                         if e["type"] == "ticket_reprinted"))
+                self._print_reprint(ticket_from(result, "ticket_reprinted"))
         elif token == self._issue_token:
             self._issue_token = None
-            if error is not None:
+            if result is None:
                 self._set_busy(False)
                 self.ticketRefused.emit(error)
                 return
-            issued = ticket_event(result)
-            self._issued[issued["ticket_id"]] = issued
+            issued = ticket_from(result)
+            self._issued[issued.ticket_id] = issued
             ticket = ticket_data(self.config, issued, self._language, self.base)
-            self.printing.print_ticket(issued["ticket_id"], ticket)
+            self.printing.print_ticket(issued.ticket_id, ticket)
 
-    def _confirm(self, issued: dict[str, Any], on_screen_only: bool) -> None:
+    def _confirm(self, issued: KioskTicket, on_screen_only: bool) -> None:
         """Tell the hub the visitor holds the ticket; the screen says so once it is queued."""
-        token = self.bridge.request("confirm_ticket", ticket_id=issued["ticket_id"],
-                                    how="on_screen" if on_screen_only else "printed")
+        token = self.bridge.send(p.ConfirmTicket, ticket_id=issued.ticket_id,
+                                 how="on_screen" if on_screen_only else "printed")
         self._confirming[token] = (issued, on_screen_only)
 
-    def _on_confirmed(self, token: str, error: Any) -> None:
+    def _on_confirmed(self, token: str, error: ErrorMessage | None) -> None:
         issued, on_screen_only = self._confirming.pop(token)
         self._set_busy(False)
         if error is not None:
-            log.warning("ticket %s not confirmed: %s", issued["label"], error.get("message_en"))
+            log.warning("ticket %s not confirmed: %s", issued.label, error.message_en)
             self.ticketVoided.emit(issued)
             return
         self.last_issued = issued
@@ -185,33 +185,34 @@ class KioskFlow(QObject):
             self._confirm(issued, on_screen_only=True)
         else:
             self._set_busy(False)
-            self.bridge.request("cancel_ticket", ticket_id=job, reason="print_failed")
+            self.bridge.send(p.CancelTicket, ticket_id=job, reason="print_failed")
             self.printFailed.emit(error)
 
-    def _print_reprint(self, event: dict[str, Any]) -> None:
-        job = f"reprint:{event['ticket_id']}:{event['at']}"
+    def _print_reprint(self, event: KioskTicket) -> None:
+        job = f"reprint:{event.ticket_id}:{event.at.isoformat()}"
         self._reprints[job] = event
         ticket = ticket_data(self.config, event, self._language, self.base)
         self.printing.print_ticket(job, ticket)
 
-    def _on_hub_message(self, message: dict[str, Any]) -> None:
+    def _on_hub_message(self, message: object) -> None:
         """A supervisor's reprint for this kiosk: print it (staff hand it to the visitor)."""
-        if message.get("type") != "event":
+        if not (isinstance(message, EventMessage)
+                and message.event["type"] == "ticket_reprinted"):
             return
-        event = message["event"]
+        event = KioskTicket.model_validate(message.event)
         me = self.bridge.client.device_id
-        if (event["type"] == "ticket_reprinted" and event["device_id"] == me
-                and event["by"] != me):
-            log.info("reprinting %s for %s", event["label"], event["by"])
+        if event.device_id == me and event.by != me:
+            log.info("reprinting %s for %s", event.label, event.by)
             self._set_busy(True)
             self._print_reprint(event)
 
-    def _on_late_result(self, message: dict[str, Any]) -> None:
-        for event in message.get("events", []):
-            if event.get("type") == "ticket_issued":
-                log.warning("late ticket %s nobody holds: cancelling", event["label"])
-                self.bridge.request("cancel_ticket", ticket_id=event["ticket_id"],
-                                    reason="visitor_left")
+    def _on_late_result(self, result: Result) -> None:
+        for event in result.events:
+            if event["type"] == "ticket_issued":
+                late = KioskTicket.model_validate(event)
+                log.warning("late ticket %s nobody holds: cancelling", late.label)
+                self.bridge.send(p.CancelTicket, ticket_id=late.ticket_id,
+                                 reason="visitor_left")
 
     def _on_status(self, status: Any) -> None:
         if isinstance(status, PrinterStatus):
@@ -250,8 +251,8 @@ class KioskFlow(QObject):
 
     def _report(self) -> None:
         fault = self.fault
-        self.bridge.request(
-            "report_device_status",
+        self.bridge.send(
+            p.ReportDeviceStatus,
             ok=fault is None,
             code="ok" if fault is None else fault.code,
             detail="" if fault is None else f"{fault.message_id} {fault}".strip()[:500],

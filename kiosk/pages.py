@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hub.client.view import ClientView
 from hub.config import MallConfig, Service
+from hub.hub_messages import ServiceView
 from kiosk.texts import TEXTS, break_text, closed_reason, rupiah, t, wait_text
 from kiosk.widgets import (
     BLUE_DARK,
@@ -139,7 +141,7 @@ class TenantsPage(Page):
     def show_tenants(
         self,
         config: MallConfig,
-        view: dict[str, Any],
+        view: ClientView,
         language: str,
         on_tenant: Callable[[str], None],
         on_search: Callable[[str], None],
@@ -158,10 +160,9 @@ class TenantsPage(Page):
         self.outer.addLayout(title)
         content = QWidget()
         layout = grid(TENANT_COLUMNS)
-        services = view.get("services", {})
         for index, tenant in enumerate(config.tenants):
             own = config.services_of(tenant.id)
-            is_open = any(services.get(s.id, {}).get("open") for s in own)
+            is_open = any(state.open for s in own if (state := view.service(s.id)) is not None)
             tile = Tile()
             tile.set_closed(not is_open)
             box = QHBoxLayout(tile)
@@ -196,7 +197,7 @@ class SearchPage(Page):
         super().__init__(scale)
         self.query = ""
 
-    def show_search(self, config: MallConfig, view: dict[str, Any], language: str,
+    def show_search(self, config: MallConfig, view: ClientView, language: str,
                     on_service: Callable[[str], None]) -> None:
         """Rebuild the search screen for the current query."""
         self.clear()
@@ -230,6 +231,13 @@ class SearchPage(Page):
         self._rebuild()
 
 
+def closed_text(state: ServiceView | None, language: str) -> str:
+    """Why a service takes no tickets (and when it opens), from its figures if the hub sent them."""
+    if state is None:
+        return closed_reason(None, None, language)
+    return closed_reason(state.reason, state.opens_at, language)
+
+
 def _haystack(config: MallConfig, service: Service, language: str) -> str:
     tenant = config.tenant(service.tenant)
     parts = [service.name.id, service.name.en or "", tenant.name.id, tenant.short_name,
@@ -237,11 +245,11 @@ def _haystack(config: MallConfig, service: Service, language: str) -> str:
     return " ".join(parts).lower()
 
 
-def _service_tile(page: Page, config: MallConfig, service: Service, view: dict[str, Any],
+def _service_tile(page: Page, config: MallConfig, service: Service, view: ClientView,
                   language: str, on_service: Callable[[str], None]) -> Tile:
     """One service as a wide tile: name, tenant, fee, waiting, open or why closed."""
-    state = view.get("services", {}).get(service.id, {})
-    is_open = bool(state.get("open"))
+    state = view.service(service.id)
+    is_open = state is not None and state.open
     tile = Tile()
     tile.set_closed(not is_open)
     row = QHBoxLayout(tile)
@@ -262,16 +270,15 @@ def _service_tile(page: Page, config: MallConfig, service: Service, view: dict[s
     right = QVBoxLayout()
     right.addWidget(badge(t("open" if is_open else "closed", language), is_open, page.pt(12)),
                     0, Qt.AlignmentFlag.AlignRight)
-    if is_open:
-        estimate = wait_text(state.get("estimated_wait_minutes"), state.get("waiting", 0),
-                             language)
-        waiting = (t("waiting", language, n=state["waiting"]) + " · " + estimate
-                   if state.get("waiting") else estimate)
+    if state is not None and state.open:
+        estimate = wait_text(state.estimated_wait_minutes, state.waiting, language)
+        waiting = (t("waiting", language, n=state.waiting) + " · " + estimate
+                   if state.waiting else estimate)
         right.addWidget(label(waiting, page.pt(13), wrap=False,
                               align=Qt.AlignmentFlag.AlignRight))
     else:
-        reason = label(closed_reason(state.get("reason"), state.get("opens_at"), language),
-                       page.pt(11), align=Qt.AlignmentFlag.AlignRight)
+        reason = label(closed_text(state, language), page.pt(11),
+                       align=Qt.AlignmentFlag.AlignRight)
         reason.setMaximumWidth(int(page.pt(520)))
         right.addWidget(reason)
     row.addLayout(right)
@@ -284,7 +291,7 @@ def _service_tile(page: Page, config: MallConfig, service: Service, view: dict[s
 class ServicesPage(Page):
     """One tenant's services as wide tiles."""
 
-    def show_services(self, config: MallConfig, tenant_id: str, view: dict[str, Any],
+    def show_services(self, config: MallConfig, tenant_id: str, view: ClientView,
                       language: str, on_service: Callable[[str], None]) -> None:
         """Rebuild the list for a tenant."""
         self.clear()
@@ -303,14 +310,15 @@ class ServicesPage(Page):
 class DetailPage(Page):
     """The service standard before the ticket: requirements, procedure, fee, time, wait."""
 
-    def show_detail(self, config: MallConfig, service_id: str, view: dict[str, Any],
+    def show_detail(self, config: MallConfig, service_id: str, view: ClientView,
                     language: str, can_issue: bool, fault_text: str | None,
                     on_take: Callable[[str | None], None]) -> None:
         """Rebuild the detail page; the take button is enabled only when a ticket is possible."""
         self.clear()
         service = config.service(service_id)
-        state = view.get("services", {}).get(service_id, {})
-        is_open = bool(state.get("open"))
+        state = view.service(service_id)
+        is_open = state is not None and state.open
+        waiting = state.waiting if state is not None else 0
         head = QHBoxLayout()
         head.addWidget(label(service.name.get(language), self.pt(26), bold=True), 1)
         head.addWidget(badge(t("open" if is_open else "closed", language), is_open,
@@ -327,9 +335,9 @@ class DetailPage(Page):
         facts = [
             (t("fee", language), rupiah(service.fee_rupiah, language)),
             (t("completion_time", language), service.completion_time.get(language)),
-            (t("people_waiting", language), str(state.get("waiting", 0))),
+            (t("people_waiting", language), str(waiting)),
             (t("estimated_wait", language),
-             wait_text(state.get("estimated_wait_minutes"), state.get("waiting", 0),
+             wait_text(state.estimated_wait_minutes if state is not None else None, waiting,
                        language)),
         ]
         note = service.fee_note.get(language) if service.fee_note else None
@@ -337,12 +345,12 @@ class DetailPage(Page):
         self.outer.addLayout(body)
         self.outer.addStretch(1)
         if not is_open:
-            note = label(closed_reason(state.get("reason"), state.get("opens_at"), language),
+            note = label(closed_text(state, language),
                          self.pt(18), bold=True, align=Qt.AlignmentFlag.AlignHCenter)
             note.setStyleSheet(f"color: {RED};")
             self.outer.addWidget(note)
-        elif view.get("break"):
-            self.outer.addWidget(label(break_text(view["break"], language),
+        elif view.break_ is not None:
+            self.outer.addWidget(label(break_text(view.break_, language),
                                        self.pt(15), align=Qt.AlignmentFlag.AlignHCenter))
         self.priority: str | None = None
         toggles: list[QPushButton] = []

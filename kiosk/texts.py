@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
+from hub.hub_messages import BreakView
 from hub.messages import UNAVAILABLE
 
 TEXTS: dict[str, tuple[str, str]] = {
@@ -132,11 +132,10 @@ def wait_text(minutes: int | None, waiting: int, language: str) -> str:
     return t("wait_estimate", language, m=minutes)
 
 
-def break_text(pause: dict[str, Any], language: str) -> str:
+def break_text(pause: BreakView, language: str) -> str:
     """ "Istirahat Sholat Jumat, dilanjutkan 13.00. …" from the hub's break view."""
-    reason = (pause.get("reason_en") or pause["reason_id"]) if language == "en" \
-        else pause["reason_id"]
-    return t("on_break", language, reason=reason, time=clock_time(pause["ends_at"], language))
+    reason = (pause.reason_en or pause.reason_id) if language == "en" else pause.reason_id
+    return t("on_break", language, reason=reason, time=clock_time(pause.ends_at, language))
 
 
 def long_date(moment: dt.datetime, language: str) -> str:

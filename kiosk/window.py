@@ -10,7 +10,6 @@ the page at most every HUB_RENDER_MS, and only when what it shows changed.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from counter_display.common.hub_clock import Clock, HubClock, system_clock
+from hub.client.connection import Update
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
+from hub.hub_messages import ErrorMessage, EventMessage, SnapshotMessage
 from kiosk.flow import KioskFlow
 from kiosk.pages import DetailPage, MessagePage, SearchPage, ServicesPage, TenantsPage, WelcomePage
 from kiosk.texts import closed_reason, long_date, t, wait_text
-from kiosk.tickets import status_url
+from kiosk.tickets import KioskTicket, status_url
 from kiosk.widgets import GREEN, RED, STYLE, font, label
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ class KioskWindow(QMainWindow):
         self.timezone = ZoneInfo(config.mpp.timezone)
         self.hub_clock = HubClock(wall_clock)
         """The hub's time, which tickets carry, learnt from its events."""
-        self._shown_key = ""
+        self._shown_key: tuple[object, ...] = ()
         """What the current screen was built from (see _screen_key)."""
         self._hub_render = QTimer(self, singleShot=True, interval=HUB_RENDER_MS)
         self._hub_render.timeout.connect(self._render_for_hub)
@@ -281,9 +282,10 @@ class KioskWindow(QMainWindow):
 
     # ------------------------------------------------------------ signals
 
-    def _on_hub_message(self, message: dict[str, Any]) -> None:
+    def _on_hub_message(self, message: Update) -> None:
         self.hub_clock.observe_message(message)  # show the hub's time, which tickets carry
-        if "settings" in message or message.get("type") == "snapshot":
+        if isinstance(message, SnapshotMessage) or (
+                isinstance(message, EventMessage) and message.settings is not None):
             if self.screen_name != "message":
                 self.render()  # paused or resumed by a supervisor, or a fresh view
             return
@@ -299,11 +301,14 @@ class KioskWindow(QMainWindow):
                 and self._screen_key() != self._shown_key):
             self.render()
 
-    def _screen_key(self) -> str:
+    def _screen_key(self) -> tuple[object, ...]:
         """What the current screen is built from: the screen, the visitor's choices and the
-        hub's view (a rebuild for nothing would also scroll the tenant grid back up)."""
-        return json.dumps([self.screen_name, self.language, self.tenant_id, self.service_id,
-                           self.bridge.view], sort_keys=True, default=str)
+        hub's view (a rebuild for nothing would also scroll the tenant grid back up).
+
+        The view is immutable and compares by value, so an update that changed nothing
+        gives an equal key."""
+        return (self.screen_name, self.language, self.tenant_id, self.service_id,
+                self.bridge.view)
 
     def _on_link(self, status: str, _detail: str) -> None:
         if status == "online" and self.screen_name == "message" and self.flow.busy is False:
@@ -314,26 +319,26 @@ class KioskWindow(QMainWindow):
         if not busy and self.screen_name == "detail":
             self.render()
 
-    def _on_ticket(self, issued: dict[str, Any], on_screen_only: bool) -> None:
+    def _on_ticket(self, issued: KioskTicket, on_screen_only: bool) -> None:
         language = self.language
-        service = self.config.service(issued["service_id"])
-        minutes = issued["estimated_wait_minutes"]
-        estimate = wait_text(minutes, issued["people_ahead"], language)
-        if issued["people_ahead"] == 0:
+        service = self.config.service(issued.service_id)
+        minutes = issued.estimated_wait_minutes
+        estimate = wait_text(minutes, issued.people_ahead, language)
+        if issued.people_ahead == 0:
             ahead = (t("you_are_next", language) if minutes is not None
                      else estimate)
         else:
-            ahead = t("ahead_of_you", language, n=issued["people_ahead"]) + " · " + estimate
+            ahead = t("ahead_of_you", language, n=issued.people_ahead) + " · " + estimate
         lines = [service.name.get(language), ahead, t("please_wait", language)]
         qr = None
         if on_screen_only:
             lines.insert(0, t("photo_this", language))
-            qr = status_url(self.config, issued["ticket_id"])
+            qr = status_url(self.config, issued.ticket_id)
         else:
             lines.append(t("take_your_ticket", language))
         reprint = None if on_screen_only else (
-            t("reprint", language), lambda: self._reprint(issued["ticket_id"]))
-        self._message(t("your_number", language), lines, color=GREEN, number=issued["label"],
+            t("reprint", language), lambda: self._reprint(issued.ticket_id))
+        self._message(t("your_number", language), lines, color=GREEN, number=issued.label,
                       qr=qr, button=True, second=reprint)
         self._return_home_in(self.done_ms * (4 if on_screen_only else 1))
 
@@ -342,24 +347,24 @@ class KioskWindow(QMainWindow):
         if self.flow.reprint(ticket_id):
             self._message(t("printing", self.language), [])
 
-    def _on_reprinted(self, event: dict[str, Any]) -> None:
+    def _on_reprinted(self, event: KioskTicket) -> None:
         if self.screen_name != "message":
             return  # a supervisor's reprint: staff hand it over, the visitor's screen stays
         self._message(t("your_number", self.language),
                       [t("reprinted", self.language), t("take_your_ticket", self.language)],
-                      color=GREEN, number=event["label"], button=True)
+                      color=GREEN, number=event.label, button=True)
         self._return_home_in(self.done_ms)
 
-    def _on_voided(self, issued: dict[str, Any]) -> None:
+    def _on_voided(self, issued: KioskTicket) -> None:
         self._message(t("sorry", self.language), [t("ticket_void", self.language)], color=RED,
-                      number=issued["label"], button=True)
+                      number=issued.label, button=True)
         self._return_home_in(self.done_ms)
 
-    def _on_refused(self, error: dict[str, Any]) -> None:
+    def _on_refused(self, error: ErrorMessage) -> None:
         language = self.language
-        text = error.get("message_en" if language == "en" else "message_id", "")
-        if error.get("reason"):
-            text = closed_reason(error.get("reason"), error.get("opens_at"), language)
+        text = error.message_en if language == "en" else error.message_id
+        if error.reason:
+            text = closed_reason(error.reason, error.opens_at, language)
         self._message(t("sorry", language), [text], color=RED, button=True)
         self._return_home_in(self.done_ms)
 

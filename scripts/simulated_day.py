@@ -232,7 +232,7 @@ def close_screens(screens: dict[str, Any]) -> None:
 
 def print_some_tickets(config: MallConfig, db: Path, folder: Path, count: int) -> list[Path]:
     """Print the day's first tickets of a few services on the virtual printer (PNG)."""
-    from kiosk.tickets import ticket_data
+    from kiosk.tickets import KioskTicket, ticket_data
     from ticket_printer import PrinterTarget, open_printer
 
     printer = open_printer(PrinterTarget(backend="virtual", folder=str(folder)))
@@ -243,10 +243,10 @@ def print_some_tickets(config: MallConfig, db: Path, folder: Path, count: int) -
     printed: list[Path] = []
     seen: set[str] = set()
     for (payload,) in rows:
-        issued = json.loads(payload)
-        if issued["service_id"] in seen:
+        issued = KioskTicket.model_validate_json(payload)
+        if issued.service_id in seen:
             continue
-        seen.add(issued["service_id"])
+        seen.add(issued.service_id)
         language = "en" if len(printed) % 2 else "id"
         result = printer.print_ticket(ticket_data(config, issued, language, Path.cwd()))
         if result.preview_path is not None:

@@ -20,6 +20,9 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from hub.client.view import ClientView
+from hub.hub_messages import EventMessage
+
 Clock = Callable[[], dt.datetime]
 WINDOW_S = 30.0
 """Real seconds of samples kept (measured with time.monotonic, not with `clock`, so
@@ -62,17 +65,14 @@ class HubClock:
             self._samples.popleft()
         self.offset = max(offset for _real, offset in self._samples)
 
-    def observe_message(self, message: Any) -> None:
-        """Learn from a hub message: its `hub_time`, or an event's time."""
-        if isinstance(message, dict) and isinstance(message.get("hub_time"), str):
-            at = parse(message["hub_time"])
-            if at is not None:
-                self.observe(at)
-        elif isinstance(message, dict) and message.get("type") == "event":
-            event = message.get("event")
-            at = parse(event.get("at")) if isinstance(event, dict) else None
-            if at is not None:
-                self.observe(at)
+    def observe_message(self, message: object) -> None:
+        """Learn from a typed hub message: its `hub_time`, or an event's time."""
+        if isinstance(message, EventMessage):
+            at = parse(message.event["at"]) if "at" in message.event else None
+        else:
+            at = parse(getattr(message, "hub_time", None))
+        if at is not None:
+            self.observe(at)
 
     def now(self, floor: dt.datetime | None = None) -> dt.datetime:
         """The hub's time now; never earlier than `floor` (the newest time on the screen)."""
@@ -80,13 +80,12 @@ class HubClock:
         return max(estimate, floor) if floor is not None else estimate
 
 
-def newest_time(view: dict[str, Any]) -> dt.datetime | None:
+def newest_time(view: ClientView) -> dt.datetime | None:
     """The latest time the hub has stamped on anything in a view (calls, counters)."""
-    found: Iterable[Any] = (
-        *(call.get("called_at") for call in view.get("recent_calls", []) or []
-          if isinstance(call, dict)),
-        *(moment for desk in (view.get("counters") or {}).values() if isinstance(desk, dict)
-          for moment in (desk.get("since"), (desk.get("ticket") or {}).get("called_at"))),
+    found: Iterable[str | None] = (
+        *(call.called_at for call in view.recent_calls),
+        *(moment for desk in view.counters.values()
+          for moment in (desk.since, desk.ticket.called_at if desk.ticket else None)),
     )
     times = [moment for moment in map(parse, found) if moment is not None]
     return max(times, default=None)

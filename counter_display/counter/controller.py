@@ -20,8 +20,11 @@ from counter_display.counter.state import (
     allowed_actions,
     situation_from_view,
 )
+from hub import protocol as p
+from hub.client.connection import request_type
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
+from hub.hub_messages import ErrorMessage, Result
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,7 @@ class CounterController(QObject):
     changed = Signal()
     """The situation, the connection or the in-flight request changed: re-render."""
     refused = Signal(object)
-    """The hub refused a command (error body: code, message_id, message_en)."""
+    """The hub refused a command (an ErrorMessage: code, message_id, message_en)."""
     succeeded = Signal(str)
     """A command was carried out (its kind)."""
 
@@ -47,7 +50,7 @@ class CounterController(QObject):
         self.link_detail = bridge.client.state.detail
         self.pending: tuple[str, str] | None = None
         """(token, kind) of the request awaiting its answer."""
-        self.last_error: dict[str, Any] | None = None
+        self.last_error: ErrorMessage | None = None
         self.situation = situation_from_view(bridge.view, config, counter_id)
         self._sending = False
         self._early: tuple[str, Any, Any] | None = None
@@ -78,60 +81,59 @@ class CounterController(QObject):
 
     def call_next(self) -> bool:
         """Call the next waiting visitor."""
-        return self._send("call_next", self.actions.call_next)
+        return self._send(p.CallNext, self.actions.call_next)
 
     def call_ticket(self, label: str) -> bool:
         """Call a specific number, e.g. one sent back to this counter."""
         label = label.strip().upper()
-        return bool(label) and self._send("call_ticket", self.actions.call_ticket, ticket=label)
+        return bool(label) and self._send(p.CallTicket, self.actions.call_ticket, ticket=label)
 
     def recall(self) -> bool:
         """Call the current visitor again."""
-        return self._send("recall", self.actions.recall)
+        return self._send(p.Recall, self.actions.recall)
 
     def mark_no_show(self) -> bool:
         """End the current ticket as no-show (after the configured recalls)."""
-        return self._send("mark_no_show", self.actions.no_show)
+        return self._send(p.MarkNoShow, self.actions.no_show)
 
     def park(self) -> bool:
         """Set the current visitor aside."""
-        return self._send("park", self.actions.park)
+        return self._send(p.Park, self.actions.park)
 
     def resume_parked(self, label: str) -> bool:
         """Call back a ticket this counter parked."""
         allowed = self.actions.resume_parked and label in self.situation.parked
-        return self._send("resume_parked", allowed, ticket=label)
+        return self._send(p.ResumeParked, allowed, ticket=label)
 
     def transfer(self, to_service_id: str | None = None, to_counter_id: str | None = None
                  ) -> bool:
         """Send the current visitor to another service and/or counter."""
         if to_service_id is None and to_counter_id is None:
             return False
-        fields = {k: v for k, v in (("to_service_id", to_service_id),
-                                    ("to_counter_id", to_counter_id)) if v is not None}
-        return self._send("transfer", self.actions.transfer, **fields)
+        return self._send(p.Transfer, self.actions.transfer, to_service_id=to_service_id,
+                          to_counter_id=to_counter_id)
 
     def finish(self) -> bool:
         """The current visitor was served."""
-        return self._send("finish", self.actions.finish)
+        return self._send(p.Finish, self.actions.finish)
 
     def pause(self, reason: str) -> bool:
         """Pause with a configured reason."""
         allowed = self.actions.pause and reason in self.config.queue.pause_reasons
-        return self._send("pause_counter", allowed, reason=reason)
+        return self._send(p.PauseCounter, allowed, reason=reason)
 
     def resume(self) -> bool:
         """End the pause."""
-        return self._send("resume_counter", self.actions.resume)
+        return self._send(p.ResumeCounter, self.actions.resume)
 
     def open_counter(self, staff: str | None = None) -> bool:
         """Open the counter, naming the staff member on duty."""
         staff = (staff or "").strip()[:80] or None
-        return self._send("open_counter", self.actions.open, staff=staff)
+        return self._send(p.OpenCounter, self.actions.open, staff=staff)
 
     def close_counter(self) -> bool:
         """Close the counter."""
-        return self._send("close_counter", self.actions.close)
+        return self._send(p.CloseCounter, self.actions.close)
 
     def dismiss_error(self) -> None:
         """Forget the last refusal (the message bar was closed)."""
@@ -141,8 +143,9 @@ class CounterController(QObject):
 
     # ------------------------------------------------------------------ private
 
-    def _send(self, kind: str, allowed: bool, **fields: Any) -> bool:
+    def _send(self, request: type[p.Request], allowed: bool, **fields: Any) -> bool:
         """Send a command if it is allowed now; remember it as the one in flight."""
+        kind = request_type(request)
         if not allowed:
             log.debug("ignored %s: not possible now (online=%s busy=%s status=%s)",
                       kind, self.online, self.busy, self.situation.status)
@@ -150,7 +153,7 @@ class CounterController(QObject):
         self._early = None
         self._sending = True
         try:
-            token = self.bridge.request(kind, **fields)
+            token = self.bridge.send(request, **fields)
         finally:
             self._sending = False
         self.pending = (token, kind)
@@ -162,7 +165,8 @@ class CounterController(QObject):
             self.changed.emit()
         return True
 
-    def _on_finished(self, token: str, result: Any, error: Any) -> None:
+    def _on_finished(self, token: str, result: Result | None,
+                     error: ErrorMessage | None) -> None:
         """Take the answer to the request in flight: clear it, keep a refusal."""
         if self._sending:
             self._early = (token, result, error)
@@ -172,15 +176,15 @@ class CounterController(QObject):
         kind = self.pending[1]
         self.pending = None
         if error is not None:
-            self.last_error = dict(error)
-            log.warning("%s refused: %s (%s)", kind, error.get("code"), error.get("message_en"))
+            self.last_error = error
+            log.warning("%s refused: %s (%s)", kind, error.code, error.message_en)
             self.refused.emit(self.last_error)
         else:
             self.last_error = None
             self.succeeded.emit(kind)
         self.changed.emit()
 
-    def _on_message(self, _message: Any) -> None:
+    def _on_message(self, _message: object) -> None:
         """Re-read this counter from the bridge's view."""
         self.situation = situation_from_view(self.bridge.view, self.config, self.counter_id)
         self.changed.emit()

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLay
 from counter_display import texts
 from counter_display.counter.state import Situation
 from hub.config import MallConfig
+from hub.hub_messages import TicketView
 
 
 def _label(name: str, text: str = "", wrap: bool = False) -> QLabel:
@@ -83,22 +84,22 @@ class TicketPanel(QFrame):
         _set(self.times_en, hint[1] if online or status is None else "")
         _set(self.extra, "")
 
-    def _render_ticket(self, ticket: dict[str, object], now: dt.datetime) -> None:
+    def _render_ticket(self, ticket: TicketView, now: dt.datetime) -> None:
         """Show the ticket: number, service, minutes waited and served, recalls."""
         self.number.setObjectName("ticketNumber")
         self._restyle()
         _set(self.caption, "Sedang dilayani · Now serving")
-        _set(self.number, str(ticket.get("label", "?")))
-        service_id = str(ticket.get("service_id", ""))
+        _set(self.number, ticket.label)
+        service_id = ticket.service_id
         try:
             service = self.config.service(service_id)
             name = service.name.id
         except KeyError:
             name = service_id
-        priority = ticket.get("priority_kind")
+        priority = ticket.priority_kind
         _set(self.service, name + (f"  ·  Prioritas: {priority}" if priority else ""))
-        issued = texts.parse_time(str(ticket.get("issued_at") or ""))
-        called = texts.parse_time(str(ticket.get("called_at") or ""))
+        issued = texts.parse_time(ticket.issued_at)
+        called = texts.parse_time(ticket.called_at)
         if issued is not None and called is not None:
             waited_id, waited_en = texts.minutes_text(texts.minutes_between(issued, called))
             served_id, served_en = texts.minutes_text(texts.minutes_between(called, now))
@@ -108,8 +109,8 @@ class TicketPanel(QFrame):
             _set(self.times, "")
             _set(self.times_en, "")
         notes = []
-        recalls = int(str(ticket.get("recall_count") or 0))
-        transfers = int(str(ticket.get("transfer_count") or 0))
+        recalls = ticket.recall_count
+        transfers = ticket.transfer_count
         if recalls:
             notes.append(f"Dipanggil ulang {recalls}×")
         if transfers:

@@ -9,9 +9,10 @@ everything off while offline or while a request is unanswered. No queue rule liv
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from hub.client.view import ClientView
 from hub.config import MallConfig
+from hub.hub_messages import TicketView
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Situation:
 
     counter_id: str
     status: str | None = None
-    ticket: dict[str, Any] | None = None
+    ticket: TicketView | None = None
     pause_reason: str | None = None
     staff: str | None = None
     served_today: int = 0
@@ -39,28 +40,28 @@ class Situation:
     @property
     def recall_count(self) -> int:
         """How often the current ticket was recalled (0 without a ticket)."""
-        return int(self.ticket.get("recall_count", 0)) if self.ticket else 0
+        return self.ticket.recall_count if self.ticket else 0
 
 
-def situation_from_view(view: dict[str, Any], config: MallConfig, counter_id: str) -> Situation:
+def situation_from_view(view: ClientView, config: MallConfig, counter_id: str) -> Situation:
     """Read this counter's part of a counter-role view."""
-    desk = view.get("counters", {}).get(counter_id)
-    services = view.get("services", {})
-    served = (desk or {}).get("services") or config.counter(counter_id).services
-    waiting = {sid: int(services.get(sid, {}).get("waiting", 0)) for sid in served}
+    desk = view.counter(counter_id)
+    served = (desk.services if desk is not None else None) or config.counter(counter_id).services
+    waiting = {sid: state.waiting if (state := view.service(sid)) is not None else 0
+               for sid in served}
     if desk is None:
         return Situation(counter_id, waiting=waiting)
     return Situation(
         counter_id=counter_id,
-        status=desk.get("status"),
-        ticket=desk.get("ticket"),
-        pause_reason=desk.get("pause_reason"),
-        staff=desk.get("staff"),
-        served_today=int(desk.get("served_today", 0)),
-        parked=tuple(desk.get("parked", ())),
-        reserved=int(desk.get("reserved", 0)),
+        status=desk.status,
+        ticket=desk.ticket,
+        pause_reason=desk.pause_reason,
+        staff=desk.staff,
+        served_today=desk.served_today,
+        parked=tuple(desk.parked),
+        reserved=desk.reserved,
         waiting=waiting,
-        allowed=frozenset(desk.get("allowed", ())),
+        allowed=frozenset(desk.allowed),
     )
 
 

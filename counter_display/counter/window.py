@@ -36,6 +36,7 @@ from counter_display.counter.widgets import (
     Banner,
     MessageBar,
 )
+from hub.hub_messages import ErrorMessage
 
 Clock = Callable[[], dt.datetime]
 D = TypeVar("D", bound=QDialog)
@@ -194,8 +195,7 @@ class CounterWindow(QMainWindow):
         if ticket is None or not self.controller.actions.transfer:
             return None
         dialog = dialogs.TransferDialog(self.config, self.controller.counter_id,
-                                        str(ticket.get("label", "")),
-                                        str(ticket.get("service_id", "")), self)
+                                        ticket.label, ticket.service_id, self)
         self._open(dialog, lambda d: self.controller.transfer(*d.selection()))
         return dialog
 
@@ -221,10 +221,10 @@ class CounterWindow(QMainWindow):
         """The name to suggest when opening: --staff, else the last one on duty."""
         return self.staff_default or self.controller.situation.staff or ""
 
-    def _show_refusal(self, error: dict[str, str]) -> None:
+    def _show_refusal(self, error: ErrorMessage) -> None:
         """Show the hub's refusal in the message bar."""
-        self.message_bar.show_error(error.get("message_id") or "Perintah ditolak.",
-                                    error.get("message_en") or error.get("code", ""))
+        self.message_bar.show_error(error.message_id or "Perintah ditolak.",
+                                    error.message_en or error.code)
 
     # ------------------------------------------------------------------ render
 

@@ -1,9 +1,10 @@
 """The hall display: a TV showing which number goes to which counter of its zone.
 
 It re-renders from `bridge.view` after every hub message, so after a reconnect it
-shows the snapshot's truth. Calls and recalls that arrive as events (never those in a
-snapshot) are announced through `called`; the latest few (model.MAX_HIGHLIGHTED) are
-highlighted for a few seconds while their tile still shows the number. The clock is the
+shows the snapshot's truth; during a break a banner says when calls resume. Calls and
+recalls that arrive as events (never those in a snapshot) are announced through
+`called`; the latest few (model.MAX_HIGHLIGHTED) are highlighted for a few seconds
+while their tile still shows the number. The clock is the
 hub's (common.hub_clock), like the times of the calls.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QResizeEvent
@@ -20,10 +20,12 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from counter_display.common.hub_clock import Clock, HubClock, newest_time, system_clock
 from counter_display.hall import model
+from counter_display.hall.banner import BreakBanner
 from counter_display.hall.board import BoardContent, HallBoard
 from counter_display.hall.header import HallHeader, load_logo
 from counter_display.hall.ticker import Ticker
 from hub.client.qt_bridge import HubBridge
+from hub.client.view import ClientView
 from hub.config import Device, MallConfig
 
 __all__ = ["Clock", "HallDisplay", "system_clock"]
@@ -32,6 +34,7 @@ HIGHLIGHT_SECONDS = 10.0
 FLASH_MS = 500
 HEADER_SHARE = 0.115
 TICKER_SHARE = 0.07
+BANNER_SHARE = 0.09
 
 
 class HallDisplay(QWidget):
@@ -52,10 +55,10 @@ class HallDisplay(QWidget):
         self.hub_clock = HubClock(clock)
         """The hub's time, learnt from its events: the calls are stamped with it."""
         self.highlight_seconds = highlight_seconds
-        self.counter_ids = model.shown_counters(config, device.zone)
+        self.counter_ids = model.zone_counters(config, device.zone)
         self.timezone = config.mpp.timezone
         self.online = bridge.client.state.status == "online"  # it may be connected already
-        self.tiles: list[model.Tile] = model.tiles(config, self.counter_ids, {})
+        self.tiles: list[model.Tile] = model.tiles(config, self.counter_ids, ClientView())
         self.recent: list[model.RecentCall] = []
         self.live_calls: list[tuple[model.LiveCall, float]] = []
         """The latest calls seen as events, newest first, with the monotonic time their
@@ -74,11 +77,14 @@ class HallDisplay(QWidget):
         self.header = HallHeader(config.mpp.name, f"{zone} · Nomor antrean yang dilayani",
                                  load_logo(logo_path))
         self.board = HallBoard()
-        self.ticker = Ticker(model.running_text(config, {}), label=config.mpp.short_name.upper())
+        self.banner = BreakBanner()
+        self.ticker = Ticker(model.running_text(config, ClientView()),
+                             label=config.mpp.short_name.upper())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.banner)
         layout.addWidget(self.board, 1)
         layout.addWidget(self.ticker)
 
@@ -107,10 +113,10 @@ class HallDisplay(QWidget):
 
     # ------------------------------------------------------------------- events
 
-    def on_message(self, message: Any) -> None:
+    def on_message(self, message: object) -> None:
         """Re-render from the bridge's view; highlight a call that just happened."""
         self.hub_clock.observe_message(message)
-        call = model.live_call(message, self.counter_ids) if isinstance(message, dict) else None
+        call = model.live_call(message, self.counter_ids)
         if call is not None:
             self.live_calls = model.remember_call(
                 self.live_calls, call, time.monotonic() + self.highlight_seconds)
@@ -135,6 +141,7 @@ class HallDisplay(QWidget):
         self.tiles = model.tiles(self.config, self.counter_ids, view)
         self.recent = model.recent_calls(self.config, view, self.timezone)
         self.ticker.set_text(model.running_text(self.config, view))
+        self.banner.set_texts(model.break_notice(view, self.timezone))
         self._push()
 
     def tick(self) -> None:
@@ -175,4 +182,5 @@ class HallDisplay(QWidget):
         height = event.size().height()
         self.header.setFixedHeight(round(height * HEADER_SHARE))
         self.ticker.setFixedHeight(round(height * TICKER_SHARE))
+        self.banner.setFixedHeight(round(height * BANNER_SHARE))
         super().resizeEvent(event)

@@ -16,8 +16,12 @@ from PySide6.QtCore import QObject, Signal
 
 from counter_display.common.hub_clock import Clock, HubClock, newest_time, system_clock
 from counter_display.supervisor import model
+from hub import protocol as p
+from hub.client.connection import request_type
 from hub.client.qt_bridge import HubBridge
+from hub.client.view import ClientView
 from hub.config import MallConfig
+from hub.hub_messages import ErrorMessage, EventMessage, Result
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,7 @@ class SupervisorController(QObject):
     surveyed = Signal()
     """A survey was submitted somewhere (the IKM figure may have changed)."""
     refused = Signal(str, object)
-    """(kind, error body) — the hub refused a request."""
+    """(kind, ErrorMessage) — the hub refused a request."""
     succeeded = Signal(str)
     """A request was carried out (its kind)."""
 
@@ -47,7 +51,7 @@ class SupervisorController(QObject):
         self.link_status = bridge.client.state.status
         self.pending: dict[str, str] = {}
         """token → kind of every unanswered request."""
-        self.last_error: dict[str, Any] | None = None
+        self.last_error: ErrorMessage | None = None
         self._sending = False
         self._early: list[tuple[str, Any, Any]] = []
         bridge.messageReceived.connect(self._on_message)
@@ -72,7 +76,7 @@ class SupervisorController(QObject):
         return self.hub_clock.now(floor=newest_time(self.view))
 
     @property
-    def view(self) -> dict[str, Any]:
+    def view(self) -> ClientView:
         """The supervisor view as the hub last described it."""
         return self.bridge.view
 
@@ -94,7 +98,7 @@ class SupervisorController(QObject):
 
     def counter_services(self, counter_id: str) -> list[str]:
         """The services a counter calls from today (changed today or as configured)."""
-        changed = self.view.get("settings", {}).get("counter_services", {})
+        changed = self.view.settings.counter_services
         return list(changed.get(counter_id, self.config.counter(counter_id).services))
 
     def decisions(self) -> list[str]:
@@ -109,25 +113,34 @@ class SupervisorController(QObject):
 
     def close_service(self, service_id: str, reason: str) -> str:
         """Stop tickets for a service for the rest of today."""
-        return self._send("set_service_closed", service_id=service_id, closed=True,
+        return self._send(p.SetServiceClosed, service_id=service_id, closed=True,
                           reason=" ".join(reason.split())[:200])
 
     def reopen_service(self, service_id: str) -> str:
         """Issue tickets for a service the supervisor closed today again."""
-        return self._send("set_service_closed", service_id=service_id, closed=False)
+        return self._send(p.SetServiceClosed, service_id=service_id, closed=False)
 
     def set_counter_services(self, counter_id: str, services: list[str]) -> str:
         """Change which services a counter calls from today, in order of preference."""
-        return self._send("set_counter_services", counter_id=counter_id, services=services)
+        return self._send(p.SetCounterServices, counter_id=counter_id, services=list(services))
 
     def set_kiosk_paused(self, device_id: str, paused: bool) -> str:
         """Pause a kiosk (it stops offering tickets) or let it offer them again."""
-        return self._send("set_device_paused", device_id=device_id, paused=paused)
+        return self._send(p.SetDevicePaused, device_id=device_id, paused=paused)
 
     def set_running_text(self, text_id: str, text_en: str | None) -> str:
         """Replace the hall displays' running text for today."""
         english = (text_en or "").strip() or None
-        return self._send("set_running_text", text_id=text_id.strip(), text_en=english)
+        return self._send(p.SetRunningText, text_id=text_id.strip(), text_en=english)
+
+    def reprint_ticket(self, ticket_id: str, kiosk_id: str | None) -> str:
+        """Print one of today's tickets again at a kiosk (a visitor lost or tore theirs)."""
+        return self._send(p.ReprintTicket, ticket_id=ticket_id, kiosk_id=kiosk_id)
+
+    def kiosks(self) -> list[tuple[str, str, bool]]:
+        """(device id, name, online now) of every kiosk, for choosing where to reprint."""
+        return [(d.id, d.name or d.id, (entry := self.view.devices.get(d.id)) is not None
+                 and entry.online) for d in self.config.devices if d.role == "kiosk"]
 
     def dismiss_error(self) -> None:
         """Forget the last refusal (its message was closed)."""
@@ -135,10 +148,11 @@ class SupervisorController(QObject):
 
     # ------------------------------------------------------------------ private
 
-    def _send(self, kind: str, **fields: Any) -> str:
+    def _send(self, request: type[p.Request], **fields: Any) -> str:
+        kind = request_type(request)
         self._sending = True
         try:
-            token = self.bridge.request(kind, **fields)
+            token = self.bridge.send(request, **fields)
         finally:
             self._sending = False
         self.pending[token] = kind
@@ -149,7 +163,8 @@ class SupervisorController(QObject):
         self.changed.emit()
         return token
 
-    def _on_finished(self, token: str, result: Any, error: Any) -> None:
+    def _on_finished(self, token: str, result: Result | None,
+                     error: ErrorMessage | None) -> None:
         if self._sending:
             self._early.append((token, result, error))
             return
@@ -157,18 +172,17 @@ class SupervisorController(QObject):
         if kind is None:
             return  # not ours
         if error is not None:
-            self.last_error = dict(error)
-            log.warning("%s refused: %s (%s)", kind, error.get("code"), error.get("message_en"))
+            self.last_error = error
+            log.warning("%s refused: %s (%s)", kind, error.code, error.message_en)
             self.refused.emit(kind, self.last_error)
         else:
             self.last_error = None
             self.succeeded.emit(kind)
         self.changed.emit()
 
-    def _on_message(self, message: Any) -> None:
+    def _on_message(self, message: object) -> None:
         self.hub_clock.observe_message(message)
-        if (isinstance(message, dict) and message.get("type") == "event"
-                and message.get("event", {}).get("type") == "survey_submitted"):
+        if isinstance(message, EventMessage) and message.event["type"] == "survey_submitted":
             self.surveyed.emit()
         self.changed.emit()
 

@@ -1,4 +1,4 @@
-"""The dashboard's dialogs: close a service, a counter's services, the running text.
+"""The dashboard's dialogs: close a service, a counter's services, the running text, reprint.
 
 Each is opened with `open()` (window-modal, the event loop keeps running so the
 dashboard stays live behind it) and read through a method after `accepted`; tests
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -187,3 +188,51 @@ class RunningTextDialog(QDialog):
     def texts(self) -> tuple[str, str | None]:
         """(Indonesian, English or None)."""
         return self.edit_id.text().strip(), self.edit_en.text().strip() or None
+
+
+class ReprintDialog(QDialog):
+    """Have one of today's tickets printed again at a kiosk (a visitor lost or tore theirs).
+
+    The hub checks the label (it answers `unknown_ticket` for one not issued today);
+    here only an empty label or no kiosk keeps the button disabled.
+    """
+
+    def __init__(self, kiosks: list[tuple[str, str, bool]], parent: QWidget | None = None,
+                 ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Cetak ulang tiket · Reprint a ticket")
+        self.resize(640, 300)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title("Cetak ulang tiket hari ini di anjungan",
+                                "Print one of today's tickets again at a kiosk, with the same "
+                                "number"))
+        layout.addWidget(QLabel("Nomor tiket · Ticket number (mis. A-012)"))
+        self.edit = QLineEdit()
+        self.edit.setMaxLength(64)
+        self.edit.setPlaceholderText("A-012")
+        layout.addWidget(self.edit)
+        layout.addWidget(QLabel("Anjungan yang mencetak · Kiosk that prints"))
+        self.kiosk = QComboBox()
+        for device_id, name, online in kiosks:
+            self.kiosk.addItem(f"{name} ({'terhubung' if online else 'tidak terhubung'})",
+                               device_id)
+        first_online = next((i for i, (_d, _n, online) in enumerate(kiosks) if online), 0)
+        self.kiosk.setCurrentIndex(first_online)
+        layout.addWidget(self.kiosk)
+        layout.addStretch(1)
+        box, self.ok = _buttons(self, "Cetak ulang", "Reprint")
+        layout.addWidget(box)
+        self.edit.textChanged.connect(lambda _text: self._update())
+        self._update()
+
+    def ticket(self) -> str:
+        """The label typed, upper-cased and without spaces ("a 12" is not guessed at)."""
+        return "".join(self.edit.text().split()).upper()
+
+    def kiosk_id(self) -> str | None:
+        """The chosen kiosk's device id."""
+        value = self.kiosk.currentData()
+        return str(value) if value else None
+
+    def _update(self) -> None:
+        self.ok.setEnabled(bool(self.ticket()) and self.kiosk_id() is not None)

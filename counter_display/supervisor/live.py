@@ -163,6 +163,10 @@ class LiveTab(QWidget):
         self.pause_kiosk = QPushButton("Jeda anjungan")
         self.pause_kiosk.clicked.connect(self._toggle_kiosk)
         head.addWidget(self.pause_kiosk)
+        self.reprint = QPushButton("Cetak ulang…")
+        self.reprint.setToolTip("Cetak ulang tiket hari ini di anjungan · Reprint a ticket")
+        self.reprint.clicked.connect(self.open_reprint_dialog)
+        head.addWidget(self.reprint)
         self.devices = LiveTable(["Perangkat", "Keadaan"], [180, 150], stretch_column=0,
                                  tooltips=["Device", "Health"])
         self.devices.itemSelectionChanged.connect(self._update_buttons)
@@ -230,6 +234,7 @@ class LiveTab(QWidget):
         self.pause_kiosk.setText("Lanjutkan anjungan" if device is not None and device.paused
                                  else "Jeda anjungan")
         self.edit_text.setEnabled(online)
+        self.reprint.setEnabled(online)
 
     def _selected_service(self) -> ServiceRow | None:
         key = self.services.selected_key()
@@ -267,6 +272,12 @@ class LiveTab(QWidget):
         text_id, text_en, _chosen = self.controller.running_text()
         dialog = dialogs.RunningTextDialog(text_id, text_en, self)
         self._open(dialog, lambda d: self.controller.set_running_text(*d.texts()))
+        return dialog
+
+    def open_reprint_dialog(self) -> dialogs.ReprintDialog:
+        """Choose a ticket of today and the kiosk that prints it again."""
+        dialog = dialogs.ReprintDialog(self.controller.kiosks(), self)
+        self._open(dialog, lambda d: self.controller.reprint_ticket(d.ticket(), d.kiosk_id()))
         return dialog
 
     def _reopen_selected(self) -> None:

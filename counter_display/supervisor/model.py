@@ -15,12 +15,14 @@ about as long as the one just called.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from counter_display import texts
+from hub.client.view import ClientView
 from hub.config import MallConfig
+from hub.hub_messages import CounterView, ServiceView
 
 AMBER_SHARE = 0.8
 """A wait above this share of the service's target is amber; above the target, red."""
@@ -148,94 +150,89 @@ def _tenant_names(config: MallConfig) -> dict[str, str]:
     return {t.id: t.short_name for t in config.tenants}
 
 
-def longest_wait(service_id: str, service: dict[str, Any], counters: dict[str, Any],
+def longest_wait(service_id: str, service: ServiceView, counters: Mapping[str, CounterView],
                  now: dt.datetime) -> tuple[int | None, bool]:
     """Minutes the longest-waiting visitor of a service has waited, and whether exact."""
-    if int(service.get("waiting", 0)) <= 0:
+    if service.waiting <= 0:
         return None, True
-    oldest = texts.parse_time(service.get("oldest_waiting_issued_at"))
+    oldest = texts.parse_time(service.oldest_waiting_issued_at)
     if oldest is not None:
         return texts.minutes_between(oldest, now), True
-    estimate = service.get("estimated_wait_minutes")
-    waited = [int(estimate)] if estimate is not None else []
+    estimate = service.estimated_wait_minutes
+    waited = [estimate] if estimate is not None else []
     for desk in counters.values():
-        ticket = desk.get("ticket") or {}
-        if ticket.get("service_id") != service_id:
+        ticket = desk.ticket
+        if ticket is None or ticket.service_id != service_id:
             continue
-        issued, called = texts.parse_time(ticket.get("issued_at")), texts.parse_time(
-            ticket.get("called_at"))
+        issued, called = texts.parse_time(ticket.issued_at), texts.parse_time(ticket.called_at)
         if issued and called:
             waited.append(texts.minutes_between(issued, called))
     return (max(waited), False) if waited else (None, False)
 
 
-def _optional_int(value: Any) -> int | None:
-    return None if value is None else int(value)
-
-
-def service_rows(config: MallConfig, view: dict[str, Any], now: dt.datetime) -> list[ServiceRow]:
+def service_rows(config: MallConfig, view: ClientView, now: dt.datetime) -> list[ServiceRow]:
     """Every configured service, in configuration order (grouped by tenant)."""
-    services = view.get("services", {})
-    counters = view.get("counters", {})
-    closed = view.get("settings", {}).get("closed_services", {})
+    closed = view.settings.closed_services
     tenants = _tenant_names(config)
     tenant_order = {t.id: index for index, t in enumerate(config.tenants)}
     rows = []
     for service in sorted(config.services, key=lambda s: tenant_order.get(s.tenant, 0)):
-        sv = services.get(service.id, {})
-        is_open = bool(sv.get("open", False))
-        reason = sv.get("reason")
+        sv = view.service(service.id)
+        is_open = sv is not None and sv.open
+        reason = sv.reason if sv is not None else None
         if is_open:
             status = "Buka"
         elif reason == "closed_by_supervisor" or service.id in closed:
             note = closed.get(service.id, "")
             status = "Ditutup pengelola" + (f": {note}" if note else "")
         else:
-            status = CLOSED_REASONS.get(str(reason), "Tutup") if sv else "—"
-        longest, exact = longest_wait(service.id, sv, counters, now)
+            status = CLOSED_REASONS.get(str(reason), "Tutup") if sv is not None else "—"
+        longest, exact = (longest_wait(service.id, sv, view.counters, now) if sv is not None
+                          else (None, True))
         rows.append(ServiceRow(
             service_id=service.id, tenant=tenants.get(service.tenant, service.tenant),
             name=service.name.id, prefix=service.prefix, open=is_open, status=status,
-            closed_by_supervisor=service.id in closed, waiting=int(sv.get("waiting", 0)),
+            closed_by_supervisor=service.id in closed,
+            waiting=sv.waiting if sv is not None else 0,
             longest_minutes=longest, exact=exact,
-            estimate_minutes=_optional_int(sv.get("estimated_wait_minutes")),
+            estimate_minutes=sv.estimated_wait_minutes if sv is not None else None,
             target_minutes=service.target_wait_minutes,
-            issued_today=int(sv.get("issued_today", 0)),
+            issued_today=sv.issued_today if sv is not None else 0,
         ))
     return rows
 
 
-def counter_rows(config: MallConfig, view: dict[str, Any], now: dt.datetime) -> list[CounterRow]:
+def counter_rows(config: MallConfig, view: ClientView, now: dt.datetime) -> list[CounterRow]:
     """Every counter in configuration order."""
-    counters = view.get("counters", {})
-    changed = view.get("settings", {}).get("counter_services", {})
+    changed = view.settings.counter_services
     zone = ZoneInfo(config.mpp.timezone)
     tenants = _tenant_names(config)
     rows = []
     for counter in config.counters:
-        desk = counters.get(counter.id)
-        status = str(desk.get("status")) if desk else "unknown"
-        status_text = texts.counter_status(status if desk else None,
-                                           desk.get("pause_reason") if desk else None)[0]
+        desk = view.counter(counter.id)
+        status = desk.status if desk is not None else "unknown"
+        status_text = texts.counter_status(desk.status if desk is not None else None,
+                                           desk.pause_reason if desk is not None else None)[0]
         if status == "serving":
             status_text = "Melayani"  # staff see "Buka"; the supervisor wants the difference
-        ticket = (desk or {}).get("ticket") or {}
-        called = texts.parse_time(ticket.get("called_at"))
+        ticket = desk.ticket if desk is not None else None
+        called = texts.parse_time(ticket.called_at) if ticket is not None else None
         services = changed.get(counter.id, counter.services)
         rows.append(CounterRow(
             counter_id=counter.id, name=counter.name,
             tenant=tenants.get(counter.tenant, counter.tenant), status=status,
-            status_text=status_text, staff=str((desk or {}).get("staff") or "—"),
-            since=local_time((desk or {}).get("since"), zone),
-            ticket=str(ticket.get("label", "")),
+            status_text=status_text,
+            staff=(desk.staff if desk is not None else None) or "—",
+            since=local_time(desk.since if desk is not None else None, zone),
+            ticket=ticket.label if ticket is not None else "",
             serving_minutes=texts.minutes_between(called, now) if called else None,
-            served_today=int((desk or {}).get("served_today", 0)),
+            served_today=desk.served_today if desk is not None else 0,
             services=tuple(services), services_changed=counter.id in changed,
         ))
     return rows
 
 
-def device_rows(config: MallConfig, view: dict[str, Any],
+def device_rows(config: MallConfig, view: ClientView,
                 group_terminals: bool = False) -> list[DeviceRow]:
     """Every configured device: faults first, then kiosks, displays, tablets, terminals.
 
@@ -243,26 +240,24 @@ def device_rows(config: MallConfig, view: dict[str, Any],
     summary row (key "counter-terminals"): 27 lines of "Tidak terhubung" for closed
     lokets would hide the one kiosk that matters.
     """
-    devices = view.get("devices", {})
-    counters = view.get("counters", {})
-    paused = set(view.get("settings", {}).get("paused_devices", []))
+    paused = set(view.settings.paused_devices)
     rows = []
     for device in config.devices:
-        entry = devices.get(device.id)
+        entry = view.devices.get(device.id)
         is_paused = device.id in paused
         if entry is None:
             level, text, detail = "unknown", "—", ""
         else:
-            code = str(entry.get("code") or "")
-            detail = str(entry.get("detail") or "")
-            if not entry.get("online"):
+            code = entry.code or ""
+            detail = entry.detail or ""
+            if not entry.online:
                 level, text = ("fault" if device.role in OFFLINE_IS_FAULT else "off",
                                "Tidak terhubung")
-                desk = counters.get(device.counter or "", {})
-                if device.role == "counter" and desk.get("status") not in (None, "closed"):
+                desk = view.counter(device.counter) if device.counter else None
+                if device.role == "counter" and desk is not None and desk.status != "closed":
                     level = "warn"  # the loket is open but staff cannot call from it
                     detail = "Loket sedang buka, terminalnya tidak terhubung"
-            elif entry.get("ok") is False:
+            elif entry.ok is False:
                 level = "warn" if code in WARNING_CODES else "fault"
                 text = DEVICE_CODES.get(code, code.replace("_", " ").capitalize() or "Gangguan")
             else:
@@ -292,16 +287,16 @@ def _group_terminals(rows: list[DeviceRow]) -> list[DeviceRow]:
     return [r for r in rows if r not in quiet] + [summary]
 
 
-def totals(config: MallConfig, view: dict[str, Any]) -> Totals:
+def totals(config: MallConfig, view: ClientView) -> Totals:
     """Header figures: visitors today (tickets issued), waiting, served, counters, faults."""
-    services = view.get("services", {}).values()
-    counters = view.get("counters", {}).values()
-    statuses = [str(c.get("status")) for c in counters]
+    services = view.services.values()
+    counters = view.counters.values()
+    statuses = [c.status for c in counters]
     faults = sum(1 for row in device_rows(config, view) if row.level == "fault")
     return Totals(
-        visitors_today=sum(int(s.get("issued_today", 0)) for s in services),
-        waiting=sum(int(s.get("waiting", 0)) for s in services),
-        served_today=sum(int(c.get("served_today", 0)) for c in counters),
+        visitors_today=sum(s.issued_today for s in services),
+        waiting=sum(s.waiting for s in services),
+        served_today=sum(c.served_today for c in counters),
         counters_open=sum(1 for s in statuses if s in ("open", "serving")),
         counters_paused=statuses.count("paused"),
         counters_total=len(config.counters),
@@ -309,29 +304,29 @@ def totals(config: MallConfig, view: dict[str, Any]) -> Totals:
     )
 
 
-def running_text(config: MallConfig, view: dict[str, Any]) -> tuple[str, str | None, bool]:
+def running_text(config: MallConfig, view: ClientView) -> tuple[str, str | None, bool]:
     """The hall displays' running text now: (id, en, set today by the supervisor)."""
-    chosen = view.get("settings", {}).get("running_text")
-    if chosen:
-        return str(chosen.get("id", "")), chosen.get("en"), True
+    chosen = view.settings.running_text
+    if chosen is not None and chosen.id:
+        return chosen.id, chosen.en, True
     return config.mpp.running_text.id, config.mpp.running_text.en, False
 
 
-def todays_decisions(config: MallConfig, view: dict[str, Any]) -> list[str]:
+def todays_decisions(config: MallConfig, view: ClientView) -> list[str]:
     """The supervisor's settings for today, one line each (empty: all as configured)."""
-    settings = view.get("settings", {})
+    settings = view.settings
     lines = []
-    for service_id, reason in settings.get("closed_services", {}).items():
+    for service_id, reason in settings.closed_services.items():
         name = _service_label(config, service_id)
         lines.append(f"Layanan {name} ditutup" + (f": {reason}" if reason else ""))
-    for counter_id, services in settings.get("counter_services", {}).items():
+    for counter_id, services in settings.counter_services.items():
         try:
             counter = config.counter(counter_id).name
         except KeyError:
             counter = counter_id
         prefixes = ", ".join(_prefix(config, s) for s in services)
         lines.append(f"{counter} memanggil: {prefixes}")
-    for device_id in settings.get("paused_devices", []):
+    for device_id in settings.paused_devices:
         try:
             device = config.device(device_id).name or device_id
         except KeyError:

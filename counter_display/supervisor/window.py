@@ -28,6 +28,7 @@ from counter_display.supervisor.live import LiveTab
 from counter_display.supervisor.reports_tab import ReportsTab
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
+from hub.hub_messages import ErrorMessage
 
 REFRESH_MS = 10_000
 RENDER_DELAY_MS = 30
@@ -217,7 +218,7 @@ class SupervisorWindow(QMainWindow):
         f["counters"].name.setText(f"Loket buka{paused}")
         f["faults"].set(str(totals.faults), alert=totals.faults > 0,
                         tooltip="Perangkat dengan gangguan (merah di panel Perangkat)")
-        day = c.view.get("business_day")
+        day = c.view.business_day
         if day and day != self._ikm_day:
             self.refresh_ikm()
         self._render_ikm()
@@ -226,7 +227,7 @@ class SupervisorWindow(QMainWindow):
 
     def refresh_ikm(self) -> None:
         """Re-read today's IKM (after a survey, or when the business day changes)."""
-        day = self.controller.view.get("business_day")
+        day = self.controller.view.business_day
         self._ikm_day = day
         if self.ikm_source is not None and day:
             self.ikm = self.ikm_source.day(str(day))
@@ -254,9 +255,9 @@ class SupervisorWindow(QMainWindow):
         self.clock.setText(texts.clock_face(now, seconds=True) + (f" {zone}" if zone else ""))
         self.date.setText(texts.long_date(now.date()))
 
-    def _show_refusal(self, kind: str, error: dict[str, str]) -> None:
-        self.message_bar.show_error(error.get("message_id") or "Perintah ditolak.",
-                                    f"{kind}: {error.get('message_en') or error.get('code', '')}")
+    def _show_refusal(self, kind: str, error: ErrorMessage) -> None:
+        self.message_bar.show_error(error.message_id or "Perintah ditolak.",
+                                    f"{kind}: {error.message_en or error.code}")
 
 
 def open_dashboard(config: MallConfig, bridge: HubBridge, clock: Clock | None = None,

@@ -17,8 +17,10 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from counter_display.survey import wording
+from hub import protocol as p
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
+from hub.hub_messages import ErrorMessage, EventMessage, Result
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +108,7 @@ class SurveyController(QObject):
         self.form = Form()
         self.index = 0
         """The element on screen (0 = U1) while on a question page."""
-        self.error: dict[str, Any] | None = None
+        self.error: ErrorMessage | None = None
         self.link_status = bridge.client.state.status
         self._pending: str | None = None
         self._sending = False
@@ -200,7 +202,7 @@ class SurveyController(QObject):
         self._early = None
         self._sending = True
         try:
-            token = self.bridge.request("submit_survey", **self.form.payload(self.visit.ticket_id))
+            token = self.bridge.send(p.SubmitSurvey, **self.form.payload(self.visit.ticket_id))
         finally:
             self._sending = False
         self._pending = token
@@ -221,17 +223,17 @@ class SurveyController(QObject):
 
     # ------------------------------------------------------------------ private
 
-    def on_message(self, message: Any) -> None:
+    def on_message(self, message: object) -> None:
         """Start a survey when a visit is finished at our counter."""
-        if not isinstance(message, dict) or message.get("type") != "event":
+        if not isinstance(message, EventMessage):
             return
-        event = message.get("event", {})
-        kind = event.get("type")
+        event = message.event
+        kind = event["type"]
         if kind == "business_day_started":
             self.queued = None
             self.abandon()  # yesterday's visits cannot be rated today
-        elif kind == "ticket_finished" and event.get("counter_id") == self.counter_id:
-            visit = Visit(str(event["ticket_id"]), str(event.get("service_id", "")))
+        elif kind == "ticket_finished" and event["counter_id"] == self.counter_id:
+            visit = Visit(str(event["ticket_id"]), str(event["service_id"]))
             busy = self.page in (Page.PROFILE, Page.SENDING, Page.ERROR) or (
                 self.page is Page.QUESTION and self.form.touched)
             if busy:
@@ -239,7 +241,8 @@ class SurveyController(QObject):
             else:
                 self.start(visit)
 
-    def _on_finished(self, token: str, result: Any, error: Any) -> None:
+    def _on_finished(self, token: str, result: Result | None,
+                     error: ErrorMessage | None) -> None:
         if self._sending:
             self._early = (token, result, error)
             return
@@ -253,8 +256,8 @@ class SurveyController(QObject):
             self._thanks.start()
             self.submitted.emit(ticket_id)
         else:
-            self.error = dict(error)
-            log.warning("survey refused: %s (%s)", error.get("code"), error.get("message_en"))
+            self.error = error
+            log.warning("survey refused: %s (%s)", error.code, error.message_en)
             self.page = Page.ERROR
             self._idle.start()  # the error page, too, goes back to idle by itself
         self.changed.emit()

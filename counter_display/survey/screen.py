@@ -27,6 +27,7 @@ from counter_display.survey import wording as w
 from counter_display.survey.faces import FaceButton
 from counter_display.survey.flow import Page, SurveyController
 from counter_display.survey.profile import ProfileForm
+from hub.client.connection import local_error
 
 STYLE = """
 QWidget#survey { background: #eef4fb; }
@@ -341,7 +342,8 @@ class SurveyScreen(QWidget):
             self.message_text.setText(w.THANKS_HINT(lang))
             self.message_hint.setText(self.config.mpp.name)
         else:
-            error = c.error or {}
+            error = c.error or local_error("client_error", "Terjadi kesalahan.",
+                                           "Something went wrong.")
             already = w.refusal_text(error, lang) == w.ALREADY_RATED(lang)
             self._mark("✓" if already else "!", "#15803d" if already else "#b45309")
             self.message_title.setText(w.IDLE_TITLE(lang) if already else w.ERROR_TITLE(lang))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hub.hub_messages import ErrorMessage
+
 Lang = str  # "id" or "en"
 
 
@@ -157,17 +159,17 @@ def label_of(ticket_id: str) -> str:
     return ticket_id.rsplit("/", 1)[-1]
 
 
-def refusal_text(error: dict[str, str], lang: Lang) -> str:
+def refusal_text(error: ErrorMessage, lang: Lang) -> str:
     """Say plainly why the hub refused a survey (already rated is the common case)."""
-    detail = str(error.get("message_en", ""))
-    if error.get("code") == "illegal_move" and "already rated" in detail:
+    detail = error.message_en
+    if error.code == "illegal_move" and "already rated" in detail:
         return ALREADY_RATED(lang)
     if lang == "en":
-        return detail or str(error.get("code", "error"))
-    return str(error.get("message_id") or error.get("code", "Terjadi kesalahan."))
+        return detail or error.code
+    return error.message_id or error.code or "Terjadi kesalahan."
 
 
-def can_retry(error: dict[str, str]) -> bool:
+def can_retry(error: ErrorMessage) -> bool:
     """True when sending again may work (the hub was not reached or did not answer)."""
-    return error.get("code") in ("offline", "hub_unavailable", "client_error", "internal_error",
+    return error.code in ("offline", "hub_unavailable", "client_error", "internal_error",
                                  "rate_limited")

@@ -12,6 +12,11 @@ the handshake succeeded, so its `process_exception` never sees it; after a conne
 that opened it reconnects at once, with no pause; and its backoff sleeps inside the
 library, where `close()` cannot cut it short nor a test see it.
 
+Every frame is parsed into its typed model (`hub.hub_messages`); listeners get those,
+never wire dicts. Requests are typed too: `await client.send(p.IssueTicket,
+service_id="ktp")` builds the request model with a fresh request id and returns the typed
+`Result`; a refusal raises `HubRequestError` carrying the hub's `ErrorMessage`.
+
 Requests carry a request id; a request whose answer was lost is sent again with the same
 id after reconnecting, so the hub answers it once and never issues a second ticket.
 
@@ -23,24 +28,41 @@ answer goes to `on_late_result` — the kiosk uses this to cancel a ticket nobod
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 import ssl
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from pydantic import ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
-from hub.client.view import apply_message, fresh_view
+from hub import protocol as p
+from hub.client.view import ClientView
+from hub.hub_messages import (
+    DeviceStatus,
+    ErrorMessage,
+    EventMessage,
+    Pong,
+    Result,
+    ScheduleUpdate,
+    ServicesUpdate,
+    Snapshot,
+    SnapshotMessage,
+    Welcome,
+    parse_hub_message,
+)
 
 log = logging.getLogger(__name__)
 
-Listener = Callable[[dict[str, Any]], None]
+Update = SnapshotMessage | EventMessage | ServicesUpdate | ScheduleUpdate | DeviceStatus | Pong
+"""What listeners are told: a (re)started view, a change, or the hub's time."""
+Listener = Callable[[Update], None]
 Outcome = Literal["welcomed", "refused"]
+R = TypeVar("R", bound=p.Request)
 
 JITTER = 0.5
 """Each backoff wait is drawn between (1 - JITTER) and 1 times its nominal length."""
@@ -53,20 +75,42 @@ class HubUnavailable(Exception):
 
 
 class HubRequestError(Exception):
-    """The hub refused a request: `code` is stable, `message_id`/`message_en` are for people."""
+    """The hub refused a request: `error.code` is stable, the texts are for people."""
 
-    def __init__(self, body: dict[str, Any]) -> None:
-        super().__init__(body.get("message_en") or body.get("code"))
-        self.body = body
-        self.code: str = body.get("code", "unknown")
-        self.message_id: str = body.get("message_id", "")
-        self.message_en: str = body.get("message_en", "")
+    def __init__(self, error: ErrorMessage) -> None:
+        super().__init__(error.message_en or error.code)
+        self.error = error
+
+    @property
+    def code(self) -> str:
+        """The stable error code (docs/protocol.md §10)."""
+        return self.error.code
+
+
+def local_error(code: str, message_id: str, message_en: str) -> ErrorMessage:
+    """An error made on this side (offline, no answer), shaped like the hub's own refusals."""
+    return ErrorMessage(type="error", request_id=None, code=code, message_id=message_id,
+                        message_en=message_en)
+
+
+def request_type(kind: type[p.Request]) -> str:
+    """The wire `type` of a request model, e.g. "issue_ticket" for IssueTicket."""
+    return str(kind.model_fields["type"].annotation.__args__[0])  # type: ignore[union-attr]
+
+
+def new_request(kind: type[R], **fields: Any) -> R:
+    """Build a request of this model with a fresh request id (ValidationError if fields are wrong).
+
+    The id is the client's to choose, once per request: every retry of it reuses it.
+    """
+    return kind.model_validate(
+        {"type": request_type(kind), "request_id": uuid.uuid4().hex, **fields})
 
 
 @dataclass
 class _Pending:
-    message: dict[str, Any]
-    future: asyncio.Future[dict[str, Any]] | None
+    message: p.Request
+    future: asyncio.Future[Result] | None
     sent_on: int = -1
     """Connection number it was last sent on; resent when a new connection opens."""
 
@@ -89,9 +133,9 @@ class HubClient:
     token: str
     ssl_context: ssl.SSLContext | None = None
     on_message: Listener | None = None
-    """Called for every event/snapshot/update after the view was updated."""
+    """Called for every event/snapshot/update/pong after the view was updated."""
     on_state: Callable[[ConnectionState], None] | None = None
-    on_late_result: Listener | None = None
+    on_late_result: Callable[[Result], None] | None = None
     backoff_initial: float = 0.2
     backoff_max: float = 5.0
     refused_delay: tuple[float, float] = (30.0, 60.0)
@@ -100,8 +144,9 @@ class HubClient:
     """Where the jitter comes from (a seeded Random in tests)."""
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     """How a wait between attempts is spent (tests record the delay and return at once)."""
-    view: dict[str, Any] = field(default_factory=dict)
-    welcome: dict[str, Any] = field(default_factory=dict)
+    view: ClientView = field(default_factory=ClientView)
+    """Replaced (never changed in place) on every snapshot and update."""
+    welcome: Welcome | None = None
     seq: int = 0
     state: ConnectionState = field(default_factory=ConnectionState)
     _pending: dict[str, _Pending] = field(default_factory=dict)
@@ -124,7 +169,7 @@ class HubClient:
             try:
                 outcome = await self._session()
             except (OSError, InvalidHandshake, InvalidURI, TimeoutError, ConnectionClosed,
-                    json.JSONDecodeError) as error:
+                    ValidationError) as error:
                 if not self._closing:
                     self._set_state("offline", _describe(error))
             if self._closing:
@@ -157,16 +202,21 @@ class HubClient:
             await asyncio.sleep(0)
         await asyncio.wait_for(self._online.wait(), timeout)
 
-    async def request(self, kind: str, timeout: float = 8.0, **fields: Any) -> dict[str, Any]:
-        """Send a request and return the hub's result; raise HubRequestError or HubUnavailable.
+    async def send(self, kind: type[p.Request], /, timeout: float = 8.0,
+                   **fields: Any) -> Result:
+        """Send a request of model `kind` and return the hub's result.
 
+        Raise HubRequestError (the hub refused), HubUnavailable (no answer in time) or
+        pydantic.ValidationError (the fields do not make a valid request; nothing sent).
         The request id is chosen here and kept for every retry of this request.
         """
-        request_id = uuid.uuid4().hex
-        message = {"type": kind, "request_id": request_id, **fields}
-        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        pending = _Pending(message, future)
-        self._pending[request_id] = pending
+        return await self.send_request(new_request(kind, **fields), timeout)
+
+    async def send_request(self, request: p.Request, timeout: float = 8.0) -> Result:
+        """Send a request built by `new_request` (its id kept for retries); see `send`."""
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        pending = _Pending(request, future)
+        self._pending[request.request_id] = pending
         await self._send_pending(pending)
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
@@ -193,10 +243,10 @@ class HubClient:
         async with connect(self.url, proxy=None, ssl=self.ssl_context, open_timeout=5,
                            ping_interval=10, ping_timeout=10, max_size=8 * 1024 * 1024,
                            close_timeout=2) as connection:
-            await connection.send(json.dumps(
-                {"type": "hello", "device_id": self.device_id, "token": self.token}))
+            await connection.send(p.Hello(type="hello", device_id=self.device_id,
+                                          token=self.token).model_dump_json())
             try:
-                first = json.loads(await asyncio.wait_for(connection.recv(), 10))
+                first = parse_hub_message(await asyncio.wait_for(connection.recv(), 10))
             except ConnectionClosed as closed:
                 if closed.rcvd is None or closed.rcvd.code != REFUSED_CLOSE_CODE:
                     raise
@@ -204,15 +254,16 @@ class HubClient:
                 # a refusal all the same (protocol §4).
                 self._set_state("refused", closed.rcvd.reason or "refused")
                 return "refused"
-            if first.get("type") != "welcome":
-                detail = first.get("message_en") or first.get("code", "refused")
-                self._set_state("refused", str(detail))
+            if not isinstance(first, Welcome):
+                detail = (first.message_en or first.code) if isinstance(first, ErrorMessage) \
+                    else f"{first.type} before the welcome"
+                self._set_state("refused", detail)
                 await connection.close()
                 return "refused"
             self._connection = connection
             self._connection_number += 1
             self.welcome = first
-            self._reset_view(first["snapshot"], first["seq"], first.get("hub_time"))
+            self._reset_view(first.snapshot, first.seq, first.hub_time)
             self._set_state("online", "")
             assert self._online is not None
             self._online.set()
@@ -234,68 +285,73 @@ class HubClient:
             return
         pending.sent_on = self._connection_number
         try:
-            await connection.send(json.dumps(pending.message))
+            await connection.send(pending.message.model_dump_json())
         except ConnectionClosed:
             pending.sent_on = -1  # try again on the next connection
 
     async def _on_raw(self, raw: str | bytes) -> None:
-        message = json.loads(raw)
-        kind = message.get("type")
-        if kind in ("result", "error") and message.get("request_id"):
+        try:
+            message = parse_hub_message(raw)
+        except ValidationError as error:
+            # One unreadable frame is not worth the connection: if it was an event, the
+            # next one shows a gap and brings a fresh snapshot.
+            log.warning("unreadable frame from the hub: %s", error.errors()[0]["msg"])
+            return
+        if isinstance(message, Result | ErrorMessage) and message.request_id:
             self._resolve(message)
-        elif kind == "error":
-            log.warning("hub says: %s", message.get("message_en"))
-        elif kind == "snapshot":
-            self._reset_view(message["snapshot"], message["seq"], message.get("hub_time"))
-        elif kind == "event":
-            if message["seq"] <= self.seq:
+        elif isinstance(message, ErrorMessage):
+            log.warning("hub says: %s", message.message_en)
+        elif isinstance(message, SnapshotMessage):
+            self._reset_view(message.snapshot, message.seq, message.hub_time)
+        elif isinstance(message, EventMessage):
+            if message.seq <= self.seq:
                 return  # already in our snapshot
-            if message.get("prev_seq", 0) > self.seq:
+            if message.prev_seq > self.seq:
                 if not self._resync_pending:
                     log.info("gap before seq %d (have %d): asking for a snapshot",
-                             message["seq"], self.seq)
+                             message.seq, self.seq)
                     self._resync_pending = True
                     assert self._connection is not None
-                    await self._connection.send(json.dumps({"type": "resync"}))
+                    await self._connection.send(p.Resync(type="resync").model_dump_json())
                 return
-            self.seq = message["seq"]
-            apply_message(self.view, message)
+            self.seq = message.seq
+            self.view = self.view.merged(message)
             self._notify(message)
-        elif kind in ("services_update", "device_status", "schedule_update"):
-            apply_message(self.view, message)
+        elif isinstance(message, ServicesUpdate | DeviceStatus | ScheduleUpdate):
+            self.view = self.view.merged(message)
             self._notify(message)
-        elif kind == "pong":
+        elif isinstance(message, Pong):
             self._notify(message)  # carries the hub's time
 
-    def _resolve(self, message: dict[str, Any]) -> None:
-        pending = self._pending.pop(message["request_id"], None)
+    def _resolve(self, message: Result | ErrorMessage) -> None:
+        assert message.request_id is not None
+        pending = self._pending.pop(message.request_id, None)
         if pending is None:
             return
         if pending.future is None:
-            if message["type"] == "result" and self.on_late_result is not None:
+            if isinstance(message, Result) and self.on_late_result is not None:
                 self.on_late_result(message)
             return
         if pending.future.done():
             return
-        if message["type"] == "result":
+        if isinstance(message, Result):
             pending.future.set_result(message)
         else:
             pending.future.set_exception(HubRequestError(message))
 
-    def _reset_view(self, snapshot: dict[str, Any], seq: int,
-                    hub_time: str | None = None) -> None:
+    def _reset_view(self, snapshot: Snapshot, seq: int, hub_time: str) -> None:
         self._resync_pending = False
-        self.view = fresh_view(snapshot)
+        self.view = ClientView(snapshot, received=True)
         self.seq = seq
-        self._notify({"type": "snapshot", "seq": seq, "hub_time": hub_time,
-                      "snapshot": snapshot})
+        self._notify(SnapshotMessage(type="snapshot", seq=seq, hub_time=hub_time,
+                                     snapshot=snapshot))
 
-    def _notify(self, message: dict[str, Any]) -> None:
+    def _notify(self, message: Update) -> None:
         if self.on_message is not None:
             try:
                 self.on_message(message)
             except Exception:
-                log.exception("listener failed on %s", message.get("type"))
+                log.exception("listener failed on %s", message.type)
 
     def _set_state(self, status: str, detail: str) -> None:
         if (self.state.status, self.state.detail) == (status, detail):

@@ -2,8 +2,10 @@
 
 DESIGN.md explains why not QtAsyncio (it cannot open sockets). The worker thread owns
 an asyncio loop running `HubClient.run()`; every callback is re-emitted as a Qt signal,
-which Qt queues to the GUI thread. The GUI sends requests with `request()`, which
-returns at once; the answer arrives as `requestFinished`.
+which Qt queues to the GUI thread. Signals carry the typed messages of
+`hub.hub_messages`. The GUI sends requests with `send(p.CallNext)`, which returns a
+token at once; the answer arrives as `requestFinished`: a `Result`, or an `ErrorMessage`
+(the hub's refusal, or one made here when the hub cannot be reached).
 """
 
 from __future__ import annotations
@@ -14,9 +16,21 @@ import ssl
 import threading
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 
-from hub.client.connection import ConnectionState, HubClient, HubRequestError, HubUnavailable
+from hub import protocol as p
+from hub.client.connection import (
+    ConnectionState,
+    HubClient,
+    HubRequestError,
+    HubUnavailable,
+    local_error,
+    new_request,
+    request_type,
+)
+from hub.client.view import ClientView
+from hub.hub_messages import Welcome
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +39,14 @@ class HubBridge(QObject):
     """A hub connection for a Qt app (kiosk, counter terminal, display, dashboard)."""
 
     messageReceived = Signal(object)
-    """A snapshot, event, services_update or device_status message (view already merged)."""
+    """A typed SnapshotMessage, EventMessage, ServicesUpdate, ScheduleUpdate, DeviceStatus
+    or Pong (the view already merged)."""
     stateChanged = Signal(str, str)
     """Connection status (connecting, online, offline, refused) and a detail text."""
     requestFinished = Signal(str, object, object)
-    """(token, result dict or None, error body dict or None) for each `request()` call."""
+    """(token, Result or None, ErrorMessage or None) for each `send()` call."""
     lateResult = Signal(object)
-    """The hub carried out a request after it had timed out (see HubClient)."""
+    """A Result: the hub carried out a request after it had timed out (see HubClient)."""
 
     def __init__(
         self,
@@ -54,13 +69,13 @@ class HubBridge(QObject):
         self._counter = 0
 
     @property
-    def view(self) -> dict[str, Any]:
-        """The latest merged view (read it in the GUI thread after a signal)."""
+    def view(self) -> ClientView:
+        """The latest merged view (immutable; read it in the GUI thread after a signal)."""
         return self.client.view
 
     @property
-    def welcome(self) -> dict[str, Any]:
-        """The hub's welcome message (role, counter id, zone)."""
+    def welcome(self) -> Welcome | None:
+        """The hub's welcome message (role, counter id, zone); None before the first one."""
         return self.client.welcome
 
     def start(self) -> None:
@@ -81,33 +96,40 @@ class HubBridge(QObject):
         self._thread.join(timeout)
         self._thread = None
 
-    def request(self, kind: str, timeout: float = 8.0, **fields: Any) -> str:
-        """Send a request from the GUI thread; return a token that `requestFinished` carries."""
+    def send(self, kind: type[p.Request], /, timeout: float = 8.0, **fields: Any) -> str:
+        """Send a request from the GUI thread; return a token that `requestFinished` carries.
+
+        Fields that make no valid request are answered at once with a `client_error`.
+        """
         self._counter += 1
-        token = f"{kind}-{self._counter}"
-        if self._loop is None:
-            self.requestFinished.emit(token, None, {"code": "offline",
-                                                    "message_id": "Tidak terhubung ke server.",
-                                                    "message_en": "Not connected to the hub."})
+        token = f"{request_type(kind)}-{self._counter}"
+        try:
+            request = new_request(kind, **fields)
+        except ValidationError as error:
+            log.error("not a valid %s: %s", request_type(kind), error)
+            self.requestFinished.emit(token, None, local_error(
+                "client_error", "Terjadi kesalahan.", f"not a valid request: {error}"))
             return token
+        if self._loop is None:
+            self.requestFinished.emit(token, None, local_error(
+                "offline", "Tidak terhubung ke server.", "Not connected to the hub."))
+            return token
+
         async def run_and_report() -> None:
             # Emitted from the worker thread, so Qt queues it: the GUI always has the
             # token before the answer arrives, however fast the hub is.
             try:
-                result = await self.client.request(kind, timeout, **fields)
-            except HubRequestError as error:
-                self.requestFinished.emit(token, None, error.body)
+                result = await self.client.send_request(request, timeout)
+            except HubRequestError as refused:
+                self.requestFinished.emit(token, None, refused.error)
             except HubUnavailable as error:
-                self.requestFinished.emit(token, None, {
-                    "code": "hub_unavailable",
-                    "message_id": "Server antrean tidak menjawab. Silakan coba lagi.",
-                    "message_en": f"The queue server did not answer. ({error})",
-                })
+                self.requestFinished.emit(token, None, local_error(
+                    "hub_unavailable", "Server antrean tidak menjawab. Silakan coba lagi.",
+                    f"The queue server did not answer. ({error})"))
             except Exception as error:  # the GUI must always get an answer
-                log.exception("request %s failed", kind)
-                self.requestFinished.emit(token, None, {
-                    "code": "client_error", "message_id": "Terjadi kesalahan.",
-                    "message_en": str(error)})
+                log.exception("request %s failed", type(request).__name__)
+                self.requestFinished.emit(token, None, local_error(
+                    "client_error", "Terjadi kesalahan.", str(error)))
             else:
                 self.requestFinished.emit(token, result, None)
 

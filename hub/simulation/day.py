@@ -17,6 +17,7 @@ from collections import Counter as Tally
 from dataclasses import dataclass, field
 from typing import Any
 
+from hub import protocol as p
 from hub.client import HubClient, HubRequestError
 from hub.config import MallConfig
 from hub.simulation.model import Arrival, service_seconds, survey_answers, survey_profile
@@ -151,29 +152,29 @@ class SimulatedDay:
                 self.mid_day.set()
             kiosk = kiosks[index % len(kiosks)]
             try:
-                result = await kiosk.request("issue_ticket", service_id=arrival.service_id,
-                                             priority_kind=arrival.priority_kind)
+                result = await kiosk.send(p.IssueTicket, service_id=arrival.service_id,
+                                          priority_kind=arrival.priority_kind)
             except HubRequestError as error:
-                self.truth.refused[error.body.get("reason") or error.code] += 1
+                self.truth.refused[error.error.reason or error.code] += 1
                 continue
-            issued = next(e for e in result["events"] if e["type"] == "ticket_issued")
+            issued = next(e for e in result.events if e["type"] == "ticket_issued")
             self.by_ticket[issued["ticket_id"]] = arrival
             self._issued(issued["ticket_id"]).set_result(dt.datetime.fromisoformat(issued["at"]))
             self.truth.issued += 1
         self.mid_day.set()
 
     def _waiting_for(self, client: HubClient, counter_id: str) -> int:
-        services = client.view.get("services", {})
-        counter = client.view.get("counters", {}).get(counter_id, {})
+        view = client.view
+        counter = view.counter(counter_id)
         mine = self.config.counter(counter_id).services
-        return sum(services.get(s, {}).get("waiting", 0) for s in mine) + counter.get(
-            "reserved", 0)
+        return (sum(state.waiting for s in mine if (state := view.service(s)) is not None)
+                + (counter.reserved if counter is not None else 0))
 
     async def _staff(self, device_id: str, counter_id: str,
                      wakeups: dict[str, asyncio.Event]) -> None:
         client = self.clients[device_id]
         wake = wakeups[counter_id]
-        await client.request("open_counter", staff=f"Petugas {counter_id}")
+        await client.send(p.OpenCounter, staff=f"Petugas {counter_id}")
         while not self._day_is_over():
             if self._waiting_for(client, counter_id) == 0:
                 wake.clear()
@@ -181,12 +182,14 @@ class SimulatedDay:
                     await asyncio.wait_for(wake.wait(), 1.0)
                 continue
             try:
-                result = await client.request("call_next")
+                result = await client.send(p.CallNext)
             except HubRequestError as error:
                 if error.code == "on_break":  # the hub says until when: pray or eat, then back
-                    await client.request("pause_counter", reason="istirahat")
-                    await self.clock.until(dt.datetime.fromisoformat(error.body["ends_at"]))
-                    await client.request("resume_counter")
+                    await client.send(p.PauseCounter, reason="istirahat")
+                    ends_at = error.error.ends_at
+                    if ends_at is not None:
+                        await self.clock.until(dt.datetime.fromisoformat(ends_at))
+                    await client.send(p.ResumeCounter)
                 elif error.code == "queue_empty":
                     # The figures we saw were older than the hub's (they come coalesced):
                     # wait for the next message before asking again, as staff would.
@@ -194,12 +197,12 @@ class SimulatedDay:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wake.wait(), 1.0)
                 else:
-                    log.warning("%s: %s", counter_id, error.message_en)
+                    log.warning("%s: %s", counter_id, error.error.message_en)
                 continue
-            called = result["events"][-1]
+            called = result.events[-1]
             await self._serve(client, counter_id, called["ticket_id"],
                               dt.datetime.fromisoformat(called["at"]))
-        await client.request("close_counter")
+        await client.send(p.CloseCounter)
 
     def _day_is_over(self) -> bool:
         """Staff go home when every visitor is done, or at closing time with a queue left.
@@ -218,11 +221,10 @@ class SimulatedDay:
         return future
 
     def _nobody_waits(self) -> bool:
-        any_client = next(c for c in self.clients.values() if "services" in c.view)
-        services = any_client.view.get("services", {})
-        counters = any_client.view.get("counters", {})
-        return (sum(s.get("waiting", 0) for s in services.values()) == 0
-                and sum(c.get("reserved", 0) for c in counters.values()) == 0)
+        view = next(c.view for c in self.clients.values()
+                    if c.view.snapshot.services is not None)
+        return (sum(s.waiting for s in view.services.values()) == 0
+                and sum(c.reserved for c in view.counters.values()) == 0)
 
     async def _serve(self, client: HubClient, counter_id: str, ticket_id: str,
                      called_at: dt.datetime) -> None:
@@ -233,9 +235,9 @@ class SimulatedDay:
         if arrival is not None and not arrival.shows_up:
             for _ in range(self.config.queue.no_show_min_recalls):
                 await self.clock.wait(RECALL_AFTER_S)
-                await client.request("recall")
+                await client.send(p.Recall)
             await self.clock.wait(RECALL_AFTER_S)
-            await client.request("mark_no_show")
+            await client.send(p.MarkNoShow)
             self.truth.no_show += 1
             self.ended.add(ticket_id)
             return
@@ -246,9 +248,9 @@ class SimulatedDay:
                 and target is not None:
             self.transferred.add(ticket_id)
             self.truth.transferred += 1
-            await client.request("transfer", to_service_id=target)
+            await client.send(p.Transfer, to_service_id=target)
             return
-        await client.request("finish")
+        await client.send(p.Finish)
         self.truth.served += 1
         self.ended.add(ticket_id)
         survey = self.clients.get(f"survey-{counter_id}")
@@ -256,18 +258,20 @@ class SimulatedDay:
             answers = survey_answers(self.rng)
             profile = survey_profile(self.rng)
             try:
-                await survey.request("submit_survey", ticket_id=ticket_id, answers=answers,
-                                     age_band=profile["age_band"], gender=profile["gender"],
-                                     education=profile["education"],
-                                     occupation=profile["occupation"])
+                await survey.send(p.SubmitSurvey, ticket_id=ticket_id, answers=answers,
+                                  age_band=profile["age_band"], gender=profile["gender"],
+                                  education=profile["education"],
+                                  occupation=profile["occupation"])
                 self.truth.surveys.append(answers)
                 self.truth.profiles.append(profile)
             except HubRequestError as error:
-                log.warning("survey refused: %s", error.message_en)
+                log.warning("survey refused: %s", error.error.message_en)
 
     def _current_service(self, client: HubClient, counter_id: str) -> str:
-        ticket = client.view.get("counters", {}).get(counter_id, {}).get("ticket") or {}
-        return str(ticket.get("service_id") or self.config.counter(counter_id).services[0])
+        desk = client.view.counter(counter_id)
+        if desk is not None and desk.ticket is not None:
+            return desk.ticket.service_id
+        return self.config.counter(counter_id).services[0]
 
     def _transfer_target(self, service_id: str) -> str | None:
         """Another service of the same tenant (the visitor needs a second step there)."""

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from hub import protocol as p
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig, parse_config
 from tests.factories import small_mall_data
@@ -96,10 +97,10 @@ def issue(qtbot: Any, connect: Connect) -> Issue:
         {token: (result, error)}))
 
     def take(service_id: str) -> str:
-        token = kiosk.request("issue_ticket", service_id=service_id)
+        token = kiosk.send(p.IssueTicket, service_id=service_id)
         qtbot.waitUntil(lambda: token in answers, timeout=WAIT_MS)
         result, error = answers.pop(token)
         assert error is None, error
-        return str(result["events"][0]["label"])
+        return str(result.events[0]["label"])
 
     return take

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from counter_display.counter.dialogs import PauseDialog, TextDialog, TransferDialog
+from hub import protocol as p
 from hub.config import MallConfig
 from tests.counter_display.conftest import Connect, Issue
 from tests.counter_display.screens import (
@@ -153,10 +154,10 @@ def test_transfer_to_a_service_through_the_controller(
                     timeout=WAIT_MS)
     settle(qtbot, window)
     assert window.controller.call_next()
-    qtbot.waitUntil(lambda: (window.controller.situation.ticket or {}).get("service_id") == "kk",
-                    timeout=WAIT_MS)
-    assert window.controller.situation.ticket["label"] == "A-001"  # type: ignore[index]
-    assert window.controller.situation.ticket["transfer_count"] == 1  # type: ignore[index]
+    qtbot.waitUntil(lambda: window.controller.situation.ticket is not None
+                    and window.controller.situation.ticket.service_id == "kk", timeout=WAIT_MS)
+    ticket = window.controller.situation.ticket
+    assert ticket is not None and ticket.label == "A-001" and ticket.transfer_count == 1
 
 
 def test_park_and_resume_from_the_parked_list(
@@ -255,7 +256,8 @@ def test_a_request_in_flight_blocks_a_second_press(
         stall.join(10)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: window.controller.situation.status == "serving", timeout=WAIT_MS)
-    assert window.controller.situation.ticket["label"] == "A-001"  # type: ignore[index]
+    ticket = window.controller.situation.ticket
+    assert ticket is not None and ticket.label == "A-001"
     assert window.controller.situation.waiting["ktp"] == 1  # A-002 still waits
 
 
@@ -270,7 +272,7 @@ def test_a_refusal_shows_the_indonesian_message(qtbot: Any, connect: Connect, ma
     dialog.edit.setText("a-999")
     with qtbot.waitSignal(window.controller.refused, timeout=WAIT_MS) as refused:
         dialog.accept()
-    assert refused.args[0]["code"] == "unknown_ticket"
+    assert refused.args[0].code == "unknown_ticket"
     assert window.message_bar.isVisible()
     assert "Nomor antrean tidak ditemukan hari ini." in window.message_bar.text_id.text()
     settle(qtbot, window)
@@ -278,7 +280,8 @@ def test_a_refusal_shows_the_indonesian_message(qtbot: Any, connect: Connect, ma
 
     window.controller.call_ticket("A-001")  # a success clears the message
     qtbot.waitUntil(lambda: not window.message_bar.isVisible(), timeout=WAIT_MS)
-    assert window.controller.situation.ticket["label"] == "A-001"  # type: ignore[index]
+    ticket = window.controller.situation.ticket
+    assert ticket is not None and ticket.label == "A-001"
 
 
 def test_the_terminal_follows_a_supervisors_change_of_its_services(
@@ -290,7 +293,7 @@ def test_the_terminal_follows_a_supervisors_change_of_its_services(
     boss = connect("boss")
     answers: dict[str, Any] = {}
     boss.requestFinished.connect(lambda token, result, error: answers.update({token: error}))
-    token = boss.request("set_counter_services", counter_id="c1", services=["pbg"])
+    token = boss.send(p.SetCounterServices, counter_id="c1", services=["pbg"])
     qtbot.waitUntil(lambda: token in answers, timeout=WAIT_MS)
     assert answers[token] is None
     qtbot.waitUntil(lambda: list(window.queue_panel.counts) == ["pbg"], timeout=WAIT_MS)

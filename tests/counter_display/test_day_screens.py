@@ -52,7 +52,7 @@ def test_the_days_photographs_are_drawn_and_show_the_hubs_time(
         try:
             bridges = screens["bridges"]
             qtbot.waitUntil(lambda: all(b.client.state.status == "online"
-                                        and "business_day" in b.view for b in bridges),
+                                        and b.view.received for b in bridges),
                             timeout=10_000)
             qtbot.waitUntil(lambda: bool(screens["hall"].recent), timeout=10_000)
             record = day.grab_screens(screens, folder, clock, clock.now)

@@ -11,7 +11,11 @@ from pytestqt.qtbot import QtBot
 from counter_display import texts
 from counter_display.counter.state import Situation, allowed_actions, situation_from_view
 from counter_display.hall import model
+from hub.client.view import ClientView
 from hub.config import MallConfig
+from hub.hub_messages import TicketView, parse_hub_message
+from tests import client_views
+from tests.client_views import view as make_view
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -57,7 +61,7 @@ def _actions(situation: Situation, online: bool = True, busy: bool = False) -> s
 
 
 def test_buttons_are_what_the_hub_allows_and_nothing_offline_or_busy() -> None:
-    ticket = {"label": "A-001", "recall_count": 0}
+    ticket = TicketView.model_validate(client_views.ticket(label="A-001"))
     assert _actions(Situation("c1", allowed=frozenset({"call_next"}))) == set()  # no view yet
     assert _actions(Situation("c1", "closed", allowed=frozenset({"open_counter"}))) == {"open"}
     idle = Situation("c1", "open", allowed=frozenset(
@@ -77,43 +81,52 @@ def test_buttons_are_what_the_hub_allows_and_nothing_offline_or_busy() -> None:
 
 
 def test_situation_reads_the_counter_and_its_services_from_the_view(mall: MallConfig) -> None:
-    view = {
-        "services": {"ktp": {"waiting": 3}, "kk": {"waiting": 1}, "npwp": {"waiting": 9}},
-        "counters": {"c1": {"status": "open", "ticket": None, "staff": "Rina",
-                            "served_today": 4, "parked": ["A-002"], "reserved": 2,
-                            "services": ["ktp", "kk"], "allowed": ["call_next"]}},
-    }
-    situation = situation_from_view(view, mall, "c1")
+    services = {"ktp": {"waiting": 3}, "kk": {"waiting": 1}, "npwp": {"waiting": 9}}
+    desk = {"status": "open", "ticket": None, "staff": "Rina", "served_today": 4,
+            "parked": ["A-002"], "reserved": 2, "services": ["ktp", "kk"],
+            "allowed": ["call_next"]}
+    situation = situation_from_view(make_view(services=services, counters={"c1": desk}),
+                                    mall, "c1")
     assert situation.waiting == {"ktp": 3, "kk": 1}  # only what c1 serves
     assert situation.allowed == {"call_next"}
-    view["counters"]["c1"]["services"] = ["npwp"]  # a supervisor changed them for today
-    assert situation_from_view(view, mall, "c1").waiting == {"npwp": 9}
+    changed = {**desk, "services": ["npwp"]}  # a supervisor changed them for today
+    assert situation_from_view(make_view(services=services, counters={"c1": changed}),
+                               mall, "c1").waiting == {"npwp": 9}
     assert situation.waiting_total == 6  # plus the two sent to c1
     assert (situation.staff, situation.served_today, situation.parked) == ("Rina", 4, ("A-002",))
-    assert situation_from_view({}, mall, "c1").status is None
+    assert situation_from_view(ClientView(), mall, "c1").status is None
 
 
 def test_tiles_say_number_or_state(mall: MallConfig) -> None:
-    view = {"counters": {
+    view = make_view(counters={
         "c1": {"status": "serving", "ticket": {"label": "A-007"}},
         "c2": {"status": "paused", "ticket": None},
         "c3": {"status": "closed", "ticket": None},
         "c4": {"status": "open", "ticket": None},
-    }}
-    shown = model.shown_counters(mall, None)
+    })
+    shown = model.zone_counters(mall, None)
     assert [(t.name, t.text, t.state) for t in model.tiles(mall, shown, view)] == [
         ("Loket 1", "A-007", "serving"), ("Loket 2", "Istirahat", "paused"),
         ("Loket 3", "Tutup", "closed"), ("Loket 4", "—", "open")]
-    assert model.shown_counters(mall, "z1") == ["c1", "c2"]
-    assert [t.state for t in model.tiles(mall, ["c1"], {})] == ["unknown"]
+    assert model.zone_counters(mall, "z1") == ["c1", "c2"]
+    assert [t.state for t in model.tiles(mall, ["c1"], ClientView())] == ["unknown"]
+
+
+def test_the_hall_and_the_hub_agree_on_a_zones_counters(mall: MallConfig) -> None:
+    from hub import views
+
+    for zone in [None, *(z.id for z in mall.zones)]:
+        hub_side = views.zone_counters(mall, zone)
+        assert hub_side is None if zone is None else hub_side == set(
+            model.zone_counters(mall, zone))
 
 
 def test_recent_calls_are_newest_first_once_each_in_local_time(mall: MallConfig) -> None:
-    view = {"recent_calls": [
+    view = make_view(recent_calls=[
         {"label": "A-002", "counter_id": "c2", "called_at": "2026-11-23T02:10:00+00:00"},
         {"label": "A-001", "counter_id": "c1", "called_at": "2026-11-23T02:05:00+00:00"},
         {"label": "A-002", "counter_id": "c2", "called_at": "2026-11-23T02:01:00+00:00"},
-    ]}
+    ])
     calls = model.recent_calls(mall, view, "Asia/Jakarta")
     assert [(c.label, c.counter_name, c.time) for c in calls] == [
         ("A-002", "Loket 2", "09.10"), ("A-001", "Loket 1", "09.05")]
@@ -121,9 +134,9 @@ def test_recent_calls_are_newest_first_once_each_in_local_time(mall: MallConfig)
 
 
 def test_only_live_calls_at_shown_counters_are_highlighted() -> None:
-    def event(kind: str, counter: str) -> dict[str, object]:
-        return {"type": "event", "event": {"type": kind, "counter_id": counter,
-                                           "ticket_id": "2026-11-23/A-012"}}
+    def event(kind: str, counter: str) -> object:
+        return parse_hub_message({"type": "event", "seq": 2, "prev_seq": 1, "event": {
+            "type": kind, "counter_id": counter, "ticket_id": "2026-11-23/A-012"}})
 
     assert model.live_call(event("ticket_called", "c1"), ["c1"]) == model.LiveCall(
         "A-012", "c1", False)
@@ -131,14 +144,29 @@ def test_only_live_calls_at_shown_counters_are_highlighted() -> None:
         "A-012", "c1", True)
     assert model.live_call(event("ticket_called", "c3"), ["c1"]) is None
     assert model.live_call(event("ticket_finished", "c1"), ["c1"]) is None
-    assert model.live_call({"type": "snapshot", "snapshot": {}}, ["c1"]) is None
+    assert model.live_call(parse_hub_message({"type": "pong", "hub_time": "x"}), ["c1"]) is None
 
 
 def test_running_text_from_the_config_or_the_supervisor_of_today(mall: MallConfig) -> None:
-    assert model.running_text(mall, {}) == "Selamat datang di MPP Uji.     •     Welcome."
-    today = {"settings": {"running_text": {"id": "Layanan KTP tutup pukul 14.00", "en": None}}}
+    assert model.running_text(mall, ClientView()) == (
+        "Selamat datang di MPP Uji.     •     Welcome.")
+    today = make_view(settings={"running_text": {"id": "Layanan KTP tutup pukul 14.00",
+                                                 "en": None}})
     assert model.running_text(mall, today) == "Layanan KTP tutup pukul 14.00"
-    assert model.running_text(mall, {"settings": {"running_text": None}}).startswith("Selamat")
+    assert model.running_text(mall, make_view()).startswith("Selamat")
+
+
+def test_the_break_banner_says_the_break_and_when_calls_resume() -> None:
+    assert model.break_notice(make_view(), "Asia/Jakarta") is None
+    friday = make_view(pause={"reason_id": "Sholat Jumat", "reason_en": "Friday prayer",
+                              "ends_at": "2026-11-27T06:00:00+00:00"})  # 13.00 in Jakarta
+    assert model.break_notice(friday, "Asia/Jakarta") == (
+        "Istirahat Sholat Jumat, dilanjutkan 13.00", "Friday prayer break, resuming at 13:00")
+    unnamed = make_view(pause={"reason_id": "Istirahat siang", "reason_en": None,
+                               "ends_at": "2026-11-23T13:00:00+07:00"})
+    assert model.break_notice(unnamed, "Asia/Jakarta") == (
+        "Istirahat Istirahat siang, dilanjutkan 13.00",
+        "Istirahat siang break, resuming at 13:00")
 
 
 def test_the_hall_clock_follows_the_hub_not_the_tv(qtbot: QtBot) -> None:
@@ -155,8 +183,9 @@ def test_the_hall_clock_follows_the_hub_not_the_tv(qtbot: QtBot) -> None:
     qtbot.addWidget(display)
     display.tick()
     assert display.header.now is not None and display.header.now.hour == 22
-    display.on_message({"type": "event", "seq": 1, "prev_seq": 0, "counters": {},
-                        "event": {"type": "counter_opened", "at": "2026-11-23T10:16:00+07:00",
-                                  "counter_id": "c1", "staff": None}})
+    display.on_message(parse_hub_message({
+        "type": "event", "seq": 1, "prev_seq": 0, "counters": {},
+        "event": {"type": "counter_opened", "at": "2026-11-23T10:16:00+07:00",
+                  "counter_id": "c1", "staff": None}}))
     display.tick()
     assert display.header.now.strftime("%H:%M") == "10:16"

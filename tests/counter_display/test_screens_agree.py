@@ -22,7 +22,11 @@ from counter_display.hall import model as hall_model
 from counter_display.hall.display import HallDisplay
 from counter_display.supervisor.controller import SupervisorController
 from counter_display.supervisor.window import SupervisorWindow
+from hub.client.view import ClientView
 from hub.config import MallConfig, load_config
+from hub.hub_messages import EventMessage, parse_hub_message
+from tests.client_views import counter as counter_view
+from tests.client_views import view as make_view
 from tests.kiosk.screenshot_check import assert_drawn, below
 
 pytestmark = pytest.mark.gui
@@ -53,19 +57,29 @@ class FakeBridge(QObject):
     stateChanged = Signal(str, str)
     requestFinished = Signal(str, object, object)
 
-    def __init__(self, view: dict[str, Any]) -> None:
+    def __init__(self, view: ClientView) -> None:
         super().__init__()
         self.client = _Client()
         self.view = view
 
-    def request(self, kind: str, **_fields: Any) -> str:
-        return kind
+    def send(self, kind: Any, **_fields: Any) -> str:
+        return str(kind)
+
+    def deliver(self, message: EventMessage) -> None:
+        """Merge, then tell the screens: what the client library does with each event."""
+        self.view = self.view.merged(message)
+        self.messageReceived.emit(message)
 
 
-def event(kind: str, at: dt.datetime, **fields: Any) -> dict[str, Any]:
-    """A hub event message."""
-    return {"type": "event", "seq": 1, "prev_seq": 0,
-            "event": {"type": kind, "at": at.isoformat(), **fields}}
+def event(kind: str, at: dt.datetime, counters: dict[str, Any] | None = None,
+          **fields: Any) -> EventMessage:
+    """A hub event message (with the counter views it changed)."""
+    message: dict[str, Any] = {"type": "event", "seq": 1, "prev_seq": 0,
+                               "event": {"type": kind, "at": at.isoformat(), **fields}}
+    if counters is not None:
+        message["counters"] = {k: counter_view(**v) for k, v in counters.items()}
+    parsed: EventMessage = parse_hub_message(message)
+    return parsed
 
 
 @pytest.fixture(scope="module")
@@ -93,23 +107,28 @@ def test_a_late_sample_never_pulls_the_hub_clock_back() -> None:
 
 def test_the_hub_clock_is_never_earlier_than_what_the_screen_shows() -> None:
     clock = HubClock(lambda: hub_time(9, 24))
-    view = {"recent_calls": [{"label": "A-019", "called_at": hub_time(10, 31).isoformat()}],
-            "counters": {"loket-01": {"since": hub_time(8, 0).isoformat(),
-                                      "ticket": {"called_at": hub_time(10, 20).isoformat()}}}}
+    view = make_view(
+        recent_calls=[{"label": "A-019", "counter_id": "loket-01",
+                       "called_at": hub_time(10, 31).isoformat()}],
+        counters={"loket-01": {"since": hub_time(8, 0).isoformat(),
+                               "ticket": {"called_at": hub_time(10, 20).isoformat()}}})
     assert newest_time(view) == hub_time(10, 31)
     assert clock.now(floor=newest_time(view)) == hub_time(10, 31)
-    assert newest_time({}) is None
+    assert newest_time(ClientView()) is None
     assert clock.now(floor=None) == hub_time(9, 24)
 
 
 def test_the_hub_clock_learns_from_hub_time_and_from_events() -> None:
     clock = HubClock(lambda: hub_time(14, 20))
-    clock.observe_message({"type": "services_update", "hub_time": hub_time(9, 0).isoformat(),
-                           "services": {}})
+    clock.observe_message(parse_hub_message({
+        "type": "services_update", "hub_time": hub_time(9, 0).isoformat(), "services": {}}))
     assert clock.now() == hub_time(9, 0)
     clock.observe_message(event("counter_opened", hub_time(9, 5), counter_id="loket-01"))
     assert clock.now() == hub_time(9, 5)
-    clock.observe_message({"type": "event", "event": {"at": "not a time"}})
+    clock.observe_message(parse_hub_message({"type": "event", "seq": 2, "prev_seq": 1,
+                                             "event": {"at": "not a time"}}))
+    clock.observe_message(parse_hub_message({"type": "event", "seq": 3, "prev_seq": 2,
+                                             "event": {"type": "no time at all"}}))
     clock.observe_message("not a message")
     assert clock.now() == hub_time(9, 5)
 
@@ -129,7 +148,7 @@ def test_the_hub_clock_window_is_real_time_not_the_demo_clocks() -> None:
 # ---------------------------------------------------------------- the dashboard
 
 
-def _busy_view(example: MallConfig) -> dict[str, Any]:
+def _busy_view(example: MallConfig) -> ClientView:
     """Loket 1 serves A-019 since 10.20; the latest call in the mall was at 10.31."""
     counters: dict[str, Any] = {c.id: {"status": "open", "staff": "Petugas", "since":
                                        hub_time(8, 0).isoformat(), "served_today": 3}
@@ -145,12 +164,12 @@ def _busy_view(example: MallConfig) -> dict[str, Any]:
             "ticket_id": f"{DAY}/PKB-023", "label": "PKB-023", "service_id": "pkb",
             "issued_at": hub_time(10, 25).isoformat(),
             "called_at": hub_time(10, 31).isoformat()}}
-    return {"business_day": str(DAY), "counters": counters, "services": {}, "settings": {},
-            "devices": {}, "recent_calls": [
-                {"label": "PKB-023", "counter_id": "loket-12",
-                 "called_at": hub_time(10, 31).isoformat()},
-                {"label": "A-019", "counter_id": "loket-01",
-                 "called_at": hub_time(10, 20).isoformat()}]}
+    return make_view(business_day=str(DAY), counters=counters, services={}, devices={},
+                     recent_calls=[
+                         {"label": "PKB-023", "counter_id": "loket-12",
+                          "called_at": hub_time(10, 31).isoformat()},
+                         {"label": "A-019", "counter_id": "loket-01",
+                          "called_at": hub_time(10, 20).isoformat()}])
 
 
 def test_the_dashboard_shows_the_real_time_at_the_counter(qtbot: Any,
@@ -162,14 +181,14 @@ def test_the_dashboard_shows_the_real_time_at_the_counter(qtbot: Any,
     controller = SupervisorController(bridge, example, lambda: pc[0])  # type: ignore[arg-type]
     window = SupervisorWindow(controller)
     qtbot.addWidget(window)
-    bridge.messageReceived.emit(event("counter_opened", hub_time(9, 24), counter_id="loket-27"))
+    bridge.deliver(event("counter_opened", hub_time(9, 24), counter_id="loket-27"))
     window.refresh()
     window.tick()
     serving = window.live.counters.text("loket-01", 5)
     assert serving == "A-019 · 11 mnt"  # at least until the newest call on the screen
     assert window.clock.text().startswith("10.31")
     pc[0] += dt.timedelta(seconds=1)
-    bridge.messageReceived.emit(event("ticket_issued", hub_time(10, 40, 1), ticket_id="x"))
+    bridge.deliver(event("ticket_issued", hub_time(10, 40, 1), ticket_id="x"))
     window.refresh()
     window.tick()
     assert window.live.counters.text("loket-01", 5) == "A-019 · 20 mnt"
@@ -186,8 +205,8 @@ def test_the_dashboard_shows_the_real_time_at_the_counter(qtbot: Any,
 # ---------------------------------------------------------------- the hall display
 
 
-def _hall(qtbot: Any, example: MallConfig, view: dict[str, Any]) -> tuple[HallDisplay,
-                                                                           FakeBridge]:
+def _hall(qtbot: Any, example: MallConfig, view: ClientView) -> tuple[HallDisplay,
+                                                                       FakeBridge]:
     bridge = FakeBridge(view)
     display = HallDisplay(example, example.device("display-lobi"), bridge,  # type: ignore[arg-type]
                           clock=lambda: hub_time(14, 20), highlight_seconds=600)
@@ -200,20 +219,17 @@ def _call(bridge: FakeBridge, counter_id: str, label: str, at: dt.datetime,
           serving: bool = True) -> None:
     """The hub calls `label` to `counter_id` (the view first, then the event, as the
     client library does)."""
-    desk = bridge.view["counters"].setdefault(counter_id, {})
-    desk.update(status="serving" if serving else "open",
-                ticket={"label": label, "called_at": at.isoformat()} if serving else None)
-    bridge.view["recent_calls"].insert(0, {"label": label, "counter_id": counter_id,
-                                           "called_at": at.isoformat()})
-    bridge.messageReceived.emit(event("ticket_called", at, ticket_id=f"{DAY}/{label}",
-                                      counter_id=counter_id))
+    desk = {"status": "serving" if serving else "open",
+            "ticket": {"label": label, "called_at": at.isoformat()} if serving else None}
+    bridge.deliver(event("ticket_called", at, counters={counter_id: desk},
+                         ticket_id=f"{DAY}/{label}", counter_id=counter_id))
 
 
 def test_the_hall_highlights_only_the_latest_few_calls(qtbot: Any,
                                                        example: MallConfig) -> None:
     """A burst of 17 calls lit 17 tiles at once; now only the latest three."""
-    view: dict[str, Any] = {"counters": {c.id: {"status": "open"} for c in example.counters},
-                            "recent_calls": [], "settings": {}}
+    view = make_view(counters={c.id: {"status": "open"} for c in example.counters},
+                     recent_calls=[])
     display, bridge = _hall(qtbot, example, view)
     counters = [c.id for c in example.counters][:17]
     for index, counter_id in enumerate(counters):
@@ -228,20 +244,21 @@ def test_the_hall_highlights_only_the_latest_few_calls(qtbot: Any,
 def test_the_hall_never_highlights_a_tile_without_a_number(qtbot: Any,
                                                            example: MallConfig) -> None:
     """Two tiles said "—" and were lit: their visitor was served within the highlight."""
-    view: dict[str, Any] = {"counters": {c.id: {"status": "open"} for c in example.counters},
-                            "recent_calls": [], "settings": {}}
+    view = make_view(counters={c.id: {"status": "open"} for c in example.counters},
+                     recent_calls=[])
     display, bridge = _hall(qtbot, example, view)
     _call(bridge, "loket-01", "A-001", hub_time(10, 0))
     _call(bridge, "loket-02", "A-002", hub_time(10, 1))
     assert display.highlighted == {"loket-01", "loket-02"}
-    bridge.view["counters"]["loket-01"] = {"status": "open", "ticket": None}  # finished
-    bridge.messageReceived.emit(event("ticket_finished", hub_time(10, 2),
-                                      ticket_id=f"{DAY}/A-001", counter_id="loket-01"))
+    bridge.deliver(event("ticket_finished", hub_time(10, 2),  # finished
+                         counters={"loket-01": {"status": "open", "ticket": None}},
+                         ticket_id=f"{DAY}/A-001", counter_id="loket-01"))
     assert display.tile("loket-01").text == "—"
     assert display.highlighted == {"loket-02"}
-    bridge.view["counters"]["loket-02"] = {"status": "serving", "ticket": {"label": "B-007"}}
-    bridge.messageReceived.emit(event("ticket_called", hub_time(10, 3),  # not shown here
-                                      ticket_id=f"{DAY}/B-007", counter_id="elsewhere"))
+    bridge.deliver(event("ticket_called", hub_time(10, 3),  # not shown here
+                         counters={"loket-02": {"status": "serving",
+                                                "ticket": {"label": "B-007"}}},
+                         ticket_id=f"{DAY}/B-007", counter_id="elsewhere"))
     assert display.highlighted == set()  # loket 2 now shows another number than the call
     for tile in display.tiles:
         assert not (tile.counter_id in display.board.content.highlighted and not tile.serving)

@@ -20,8 +20,10 @@ from counter_display.supervisor.dialogs import (
 from counter_display.supervisor.ikm import HubReports
 from counter_display.supervisor.tables import LEVEL_COLOURS
 from counter_display.supervisor.window import SupervisorWindow
+from hub import protocol as p
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig, parse_config
+from tests.client_views import view as make_view
 from tests.counter_display import conftest
 from tests.counter_display.conftest import Connect, mall_data
 from tests.factories import at
@@ -48,11 +50,11 @@ def mall(monkeypatch: pytest.MonkeyPatch) -> MallConfig:
 def ask(qtbot: Any) -> Ask:
     """Send a request through a bridge; return (result, error) once answered."""
 
-    def send(bridge: HubBridge, kind: str, **fields: Any) -> tuple[Any, Any]:
+    def send(bridge: HubBridge, kind: type[p.Request], **fields: Any) -> tuple[Any, Any]:
         tokens: list[str] = []
         with qtbot.waitSignal(bridge.requestFinished, timeout=WAIT_MS,
                               check_params_cb=lambda t, *_: t in tokens) as answer:
-            tokens.append(bridge.request(kind, **fields))
+            tokens.append(bridge.send(kind, **fields))
         return answer.args[1], answer.args[2]
 
     return send
@@ -68,7 +70,7 @@ def open_dashboard(qtbot: Any, connect: Connect, mall: MallConfig, clock: FakeCl
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
-    qtbot.waitUntil(lambda: controller.online and bool(controller.view.get("services")),
+    qtbot.waitUntil(lambda: controller.online and bool(controller.view.services),
                     timeout=WAIT_MS)
     return window
 
@@ -91,19 +93,19 @@ def test_waiting_counts_and_counter_states_follow_the_hub(
     kiosk, terminal = connect("kiosk-1"), connect("counter-c1")
     assert counters.text("c1", C_STATUS) == "Tutup"
     for _ in range(2):
-        assert ask(kiosk, "issue_ticket", service_id="ktp")[1] is None
+        assert ask(kiosk, p.IssueTicket, service_id="ktp")[1] is None
     qtbot.waitUntil(lambda: services.text("ktp", WAITING) == "2", timeout=WAIT_MS)
     assert window.figures["visitors"].value.text() == "2"
     assert window.figures["waiting"].value.text() == "2"
 
     clock.now += dt.timedelta(minutes=25)
-    assert ask(terminal, "open_counter", staff="Rina")[1] is None
+    assert ask(terminal, p.OpenCounter, staff="Rina")[1] is None
     qtbot.waitUntil(lambda: counters.text("c1", C_STATUS) == "Buka", timeout=WAIT_MS)
     assert counters.text("c1", C_STAFF) == "Rina"
     assert counters.text("c1", 4) == "09.25"  # since when, on the mall's clock
     assert window.figures["counters"].value.text() == "1/4"
 
-    assert ask(terminal, "call_next")[1] is None
+    assert ask(terminal, p.CallNext)[1] is None
     qtbot.waitUntil(lambda: counters.text("c1", C_STATUS) == "Melayani", timeout=WAIT_MS)
     assert counters.text("c1", C_SERVING).startswith("A-001")
     assert services.text("ktp", WAITING) == "1"
@@ -114,10 +116,10 @@ def test_waiting_counts_and_counter_states_follow_the_hub(
     window.refresh()  # what the 10-second refresh does
     assert counters.text("c1", C_SERVING) == "A-001 · 10 mnt"
 
-    assert ask(terminal, "finish")[1] is None
+    assert ask(terminal, p.Finish)[1] is None
     qtbot.waitUntil(lambda: counters.text("c1", C_SERVED) == "1", timeout=WAIT_MS)
     assert window.figures["served"].value.text() == "1"
-    assert ask(terminal, "pause_counter", reason="sholat")[1] is None
+    assert ask(terminal, p.PauseCounter, reason="sholat")[1] is None
     qtbot.waitUntil(lambda: counters.text("c1", C_STATUS) == "Istirahat: sholat",
                     timeout=WAIT_MS)
 
@@ -142,14 +144,14 @@ def test_closing_a_service_makes_the_hub_refuse_tickets_until_reopened(
     assert "Jaringan SIAK terputus" in live.decisions.text()
     assert hub.call(lambda s: dict(s.core.engine.closed_services)) == {
         "kk": "Jaringan SIAK terputus"}
-    _result, error = ask(kiosk, "issue_ticket", service_id="kk")
-    assert error is not None and error["code"] == "service_unavailable"
-    assert error["reason"] == "closed_by_supervisor"
+    _result, error = ask(kiosk, p.IssueTicket, service_id="kk")
+    assert error is not None and error.code == "service_unavailable"
+    assert error.reason == "closed_by_supervisor"
     assert not live.close_service.isEnabled() and live.reopen_service.isEnabled()
 
     click(qtbot, live.reopen_service)
     qtbot.waitUntil(lambda: live.services.text("kk", STATUS) == "Buka", timeout=WAIT_MS)
-    assert ask(kiosk, "issue_ticket", service_id="kk")[1] is None
+    assert ask(kiosk, p.IssueTicket, service_id="kk")[1] is None
 
 
 def test_pausing_and_resuming_a_kiosk(qtbot: Any, connect: Connect, mall: MallConfig,
@@ -176,7 +178,7 @@ def test_a_printer_fault_reported_by_a_kiosk_shows_in_red(
     devices = window.live.devices
     kiosk = connect("kiosk-1")
     qtbot.waitUntil(lambda: devices.text("kiosk-1", 1) == "Terhubung", timeout=WAIT_MS)
-    assert ask(kiosk, "report_device_status", ok=False, code="paper_out",
+    assert ask(kiosk, p.ReportDeviceStatus, ok=False, code="paper_out",
                detail="Kertas printer habis.")[1] is None
     qtbot.waitUntil(lambda: devices.text("kiosk-1", 1) == "Kertas habis", timeout=WAIT_MS)
     assert devices.cell_background("kiosk-1", 1) == LEVEL_COLOURS["fault"][0]
@@ -184,7 +186,7 @@ def test_a_printer_fault_reported_by_a_kiosk_shows_in_red(
     assert window.figures["faults"].value.text() == "3"  # and both displays are off
     assert window.figures["faults"].property("alert") is True
 
-    assert ask(kiosk, "report_device_status", ok=True)[1] is None
+    assert ask(kiosk, p.ReportDeviceStatus, ok=True)[1] is None
     qtbot.waitUntil(lambda: devices.text("kiosk-1", 1) == "Terhubung", timeout=WAIT_MS)
     assert devices.cell_background("kiosk-1", 1) == LEVEL_COLOURS["ok"][0]
 
@@ -236,12 +238,12 @@ def test_ikm_of_today_follows_new_surveys(qtbot: Any, connect: Connect, mall: Ma
     assert window.figures["ikm"].value.text() == "—"
     assert "Belum ada survei" in window.figures["ikm"].toolTip()
     kiosk, terminal, tablet = connect("kiosk-1"), connect("counter-c1"), connect("survey-c1")
-    ask(kiosk, "issue_ticket", service_id="ktp")
-    ask(terminal, "open_counter", staff="Rina")
-    ticket_id = ask(terminal, "call_next")[0]["events"][0]["ticket_id"]
-    ask(terminal, "finish")
+    ask(kiosk, p.IssueTicket, service_id="ktp")
+    ask(terminal, p.OpenCounter, staff="Rina")
+    ticket_id = ask(terminal, p.CallNext)[0].events[0]["ticket_id"]
+    ask(terminal, p.Finish)
     with qtbot.waitSignal(window.controller.surveyed, timeout=WAIT_MS):
-        assert ask(tablet, "submit_survey", ticket_id=ticket_id,
+        assert ask(tablet, p.SubmitSurvey, ticket_id=ticket_id,
                    answers=[4, 4, 4, 4, 3, 3, 3, 3, 3])[1] is None
     # NRRs 4,4,4,4,3,3,3,3,3 → mean 31/9 → IKM 25 × 31/9 = 86,11: grade B
     assert window.figures["ikm"].value.text() == "86,11 B"
@@ -254,7 +256,7 @@ def test_waits_are_measured_on_the_hubs_clock_not_this_pcs(
                                       lambda: clock.now - dt.timedelta(minutes=7))
     assert controller.now() == clock.now - dt.timedelta(minutes=7)  # no event yet
     with qtbot.waitSignal(controller.changed, timeout=WAIT_MS):
-        ask(connect("kiosk-1"), "issue_ticket", service_id="ktp")
+        ask(connect("kiosk-1"), p.IssueTicket, service_id="ktp")
     qtbot.waitUntil(lambda: controller.now() == clock.now, timeout=WAIT_MS)
 
 
@@ -283,26 +285,29 @@ def test_wait_colours_against_the_target() -> None:
 
 def test_longest_wait_is_exact_when_the_hub_sends_the_oldest_ticket() -> None:
     now = at(10)
-    service = {"waiting": 3, "estimated_wait_minutes": 12,
+    figures = {"waiting": 3, "estimated_wait_minutes": 12,
                "oldest_waiting_issued_at": at(9, 20).isoformat()}
-    assert model.longest_wait("ktp", service, {}, now) == (40, True)
-    del service["oldest_waiting_issued_at"]
-    counters = {"c1": {"ticket": {"service_id": "ktp", "issued_at": at(9, 5).isoformat(),
-                                  "called_at": at(9, 35).isoformat()}},
-                "c2": {"ticket": {"service_id": "kk", "issued_at": at(8).isoformat(),
-                                  "called_at": at(9, 59).isoformat()}}}
-    assert model.longest_wait("ktp", service, counters, now) == (30, False)
-    assert model.longest_wait("ktp", {"waiting": 0}, counters, now) == (None, True)
+    view = make_view(services={"ktp": figures})
+    assert model.longest_wait("ktp", view.services["ktp"], {}, now) == (40, True)
+    view = make_view(
+        services={"ktp": {**figures, "oldest_waiting_issued_at": None},
+                  "kk": {"waiting": 0}},
+        counters={"c1": {"ticket": {"service_id": "ktp", "issued_at": at(9, 5).isoformat(),
+                                    "called_at": at(9, 35).isoformat()}},
+                  "c2": {"ticket": {"service_id": "kk", "issued_at": at(8).isoformat(),
+                                    "called_at": at(9, 59).isoformat()}}})
+    assert model.longest_wait("ktp", view.services["ktp"], view.counters, now) == (30, False)
+    assert model.longest_wait("ktp", view.services["kk"], view.counters, now) == (None, True)
 
 
 def test_quiet_counter_terminals_are_summed_up_but_faults_stand_out(mall: MallConfig) -> None:
-    view = {"devices": {
+    view = make_view(devices={
         "kiosk-1": {"role": "kiosk", "online": True, "ok": False, "code": "near_end"},
         "counter-c1": {"role": "counter", "online": True, "ok": None},
         "counter-c2": {"role": "counter", "online": False, "ok": None},
         "counter-c3": {"role": "counter", "online": False, "ok": None},
         "display-z1": {"role": "display", "online": False, "ok": None},
-    }, "counters": {"c3": {"status": "open"}}, "settings": {"paused_devices": ["kiosk-1"]}}
+    }, counters={"c3": {"status": "open"}}, settings={"paused_devices": ["kiosk-1"]})
     rows = {r.device_id: r for r in model.device_rows(mall, view, group_terminals=True)}
     assert rows["kiosk-1"].level == "warn" and rows["kiosk-1"].text == (
         "Kertas hampir habis · dijeda")
@@ -321,7 +326,7 @@ def test_reports_tab_previews_a_period_and_exports_xlsx_and_pdf(
     tab = window.reports
     kiosk = connect("kiosk-1")
     for service in ("ktp", "ktp", "kk"):
-        ask(kiosk, "issue_ticket", service_id=service)
+        ask(kiosk, p.IssueTicket, service_id=service)
     assert tab.available and tab.xlsx_button.isEnabled()
     tab.kind.setCurrentIndex(1)  # month
     assert tab.period() == "2026-11"
@@ -347,7 +352,7 @@ def test_without_a_database_the_reports_tab_shows_live_figures_and_no_export(
         qtbot: Any, connect: Connect, mall: MallConfig, clock: FakeClock, ask: Ask) -> None:
     window = open_dashboard(qtbot, connect, mall, clock)
     tab = window.reports
-    ask(connect("kiosk-1"), "issue_ticket", service_id="ktp")
+    ask(connect("kiosk-1"), p.IssueTicket, service_id="ktp")
     qtbot.waitUntil(lambda: tab.figures["visitors"].text() == "1", timeout=WAIT_MS)
     assert not tab.available and not tab.build()
     assert not tab.xlsx_button.isEnabled() and not tab.pdf_button.isEnabled()

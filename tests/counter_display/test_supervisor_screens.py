@@ -19,6 +19,7 @@ from PySide6.QtCore import QRect
 from counter_display.supervisor.controller import SupervisorController
 from counter_display.supervisor.ikm import HubReports
 from counter_display.supervisor.window import SupervisorWindow
+from hub import protocol as p
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig, parse_config
 from hub.core import CommandRefused
@@ -121,8 +122,8 @@ def test_screenshot_of_the_dashboard_on_a_busy_morning(qtbot: Any, tmp_path: Pat
             window.resize(1920, 1080)
             window.show()
             with qtbot.waitSignal(kiosk.requestFinished, timeout=WAIT_MS):
-                kiosk.request("report_device_status", ok=False, code="paper_out",
-                              detail="Kertas printer habis. Silakan hubungi petugas.")
+                kiosk.send(p.ReportDeviceStatus, ok=False, code="paper_out",
+                           detail="Kertas printer habis. Silakan hubungi petugas.")
             qtbot.waitUntil(lambda: window.live.devices.text("kiosk-1", 1) == "Kertas habis",
                             timeout=WAIT_MS)
             assert window.live.devices.cell_background("kiosk-1", 1) == "#dc2626"

@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QApplication
 from counter_display.survey import wording
 from counter_display.survey.flow import Form, Page, SurveyController, Visit
 from counter_display.survey.screen import SurveyScreen
+from hub import protocol as p
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig, parse_config
 from hub.core import CommandRefused
+from hub.hub_messages import parse_hub_message
 from tests.counter_display import conftest
 from tests.counter_display.conftest import Connect, Issue, mall_data
 from tests.counter_display.screens import ARTIFACTS
@@ -39,7 +41,7 @@ def mall(monkeypatch: pytest.MonkeyPatch) -> MallConfig:
     return parse_config(data)
 
 
-Counter = Callable[..., dict[str, Any]]
+Counter = Callable[..., Any]
 
 
 @pytest.fixture
@@ -47,13 +49,13 @@ def counter(qtbot: Any, connect: Connect) -> Counter:
     """Send a command as counter c1's terminal; return its result (fail on refusal)."""
     bridge = connect("counter-c1")
 
-    def send(kind: str, **fields: Any) -> dict[str, Any]:
+    def send(kind: type[p.Request], **fields: Any) -> Any:
         tokens: list[str] = []
         with qtbot.waitSignal(bridge.requestFinished, timeout=WAIT_MS,
                               check_params_cb=lambda t, *_: t in tokens) as answer:
-            tokens.append(bridge.request(kind, **fields))
+            tokens.append(bridge.send(kind, **fields))
         assert answer.args[2] is None, answer.args[2]
-        return dict(answer.args[1])
+        return answer.args[1]
 
     return send
 
@@ -74,9 +76,9 @@ def open_tablet(qtbot: Any, connect: Connect, mall: MallConfig,
 def serve_one(counter: Counter, issue: Issue, service: str = "ktp") -> str:
     """Issue a ticket, call and finish it at c1; return its ticket id."""
     issue(service)
-    called = counter("call_next")
-    ticket_id = str(called["events"][0]["ticket_id"])
-    counter("finish")
+    called = counter(p.CallNext)
+    ticket_id = str(called.events[0]["ticket_id"])
+    counter(p.Finish)
     return ticket_id
 
 
@@ -96,7 +98,7 @@ def test_a_finish_at_its_counter_opens_the_survey_and_the_answers_are_stored(
     c = screen.controller
     assert c.page is Page.IDLE and screen.idle_title.text() == "Terima kasih"
     assert "MPP Uji" in screen.idle_mpp.text()
-    counter("open_counter", staff="Rina")
+    counter(p.OpenCounter, staff="Rina")
 
     ticket_id = serve_one(counter, issue)
     qtbot.waitUntil(lambda: c.page is Page.QUESTION, timeout=WAIT_MS)
@@ -133,7 +135,7 @@ def test_a_second_survey_for_the_same_visit_is_refused_plainly(
         issue: Issue) -> None:
     screen = open_tablet(qtbot, connect, mall)
     c = screen.controller
-    counter("open_counter", staff="Rina")
+    counter(p.OpenCounter, staff="Rina")
     serve_one(counter, issue)
     qtbot.waitUntil(lambda: c.page is Page.QUESTION, timeout=WAIT_MS)
     visit = c.visit
@@ -147,7 +149,7 @@ def test_a_second_survey_for_the_same_visit_is_refused_plainly(
     rate_everything(qtbot, screen, [1] * 9)
     c.submit()
     qtbot.waitUntil(lambda: c.page is Page.ERROR, timeout=WAIT_MS)
-    assert c.error is not None and c.error["code"] == "illegal_move"
+    assert c.error is not None and c.error.code == "illegal_move"
     assert screen.message_text.text() == "Kunjungan ini sudah dinilai. Terima kasih."
     assert screen.retry.isHidden() and not screen.done.isHidden()
     qtbot.mouseClick(screen.done, Qt.MouseButton.LeftButton)
@@ -163,12 +165,12 @@ def test_an_untouched_survey_is_abandoned_and_other_counters_do_not_start_one(
     screen = open_tablet(qtbot, connect, mall, idle_timeout_ms=400)
     c = screen.controller
     other = connect("counter-c2")
-    for kind in ("open_counter", "call_next", "finish"):
-        if kind == "call_next":
+    for kind in (p.OpenCounter, p.CallNext, p.Finish):
+        if kind is p.CallNext:
             issue("kk")
         with qtbot.waitSignal(other.requestFinished, timeout=WAIT_MS):
-            other.request(kind)
-    counter("open_counter", staff="Rina")
+            other.send(kind)
+    counter(p.OpenCounter, staff="Rina")
     serve_one(counter, issue)  # the event for c2's finish came first: only this one counts
     qtbot.waitUntil(lambda: c.page is Page.QUESTION, timeout=WAIT_MS)
     assert c.visit is not None and c.visit.label == "A-001"
@@ -181,7 +183,7 @@ def test_english_toggle_and_a_finish_while_answering_waits_its_turn(
         qtbot: Any, connect: Connect, mall: MallConfig, counter: Counter, issue: Issue) -> None:
     screen = open_tablet(qtbot, connect, mall)
     c = screen.controller
-    counter("open_counter", staff="Rina")
+    counter(p.OpenCounter, staff="Rina")
     serve_one(counter, issue)
     qtbot.waitUntil(lambda: c.page is Page.QUESTION, timeout=WAIT_MS)
     qtbot.mouseClick(screen.language, Qt.MouseButton.LeftButton)
@@ -202,9 +204,10 @@ def test_an_offline_submission_can_be_retried_with_the_same_answers(qtbot: Any,
     controller = SurveyController(bridge, mall, "c1")
     screen = SurveyScreen(controller)
     qtbot.addWidget(screen)
-    controller.on_message({"type": "event", "event": {
+    controller.on_message(parse_hub_message({"type": "event", "seq": 1, "prev_seq": 0,
+                                             "event": {
         "type": "ticket_finished", "ticket_id": "2026-11-23/A-004", "counter_id": "c1",
-        "service_id": "ktp"}})
+        "service_id": "ktp"}}))
     for value in ANSWERS:
         controller.answer(value)
     assert controller.submit()

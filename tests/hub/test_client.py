@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
+from hub import protocol as p
 from hub.client import HubClient, HubRequestError
-from hub.client.view import apply_message
+from hub.client.view import ClientView
+from hub.hub_messages import EventMessage, Result, SnapshotMessage, parse_hub_message
 from hub.server import HubServer
 from tests.factories import small_mall
 from tests.hub.harness import TOKENS, FakeClock, device, running_hub
@@ -48,17 +50,19 @@ def test_client_keeps_its_view_in_step_with_events(tmp_path: Path) -> None:
             tasks = [asyncio.create_task(c.run()) for c in (kiosk, counter)]
             await kiosk.wait_online(5)
             await counter.wait_online(5)
-            ticket = await kiosk.request("issue_ticket", service_id="ktp")
-            assert ticket["events"][0]["label"] == "A-001"
-            await counter.request("open_counter")
-            await counter.request("call_next")
-            await wait_until(lambda: display.view["counters"]["c1"]["ticket"] is not None)
-            assert display.view["counters"]["c1"]["ticket"]["label"] == "A-001"
-            assert display.view["recent_calls"][0]["label"] == "A-001"
-            await wait_until(lambda: kiosk.view["services"]["ktp"]["waiting"] == 0)
+            ticket = await kiosk.send(p.IssueTicket, service_id="ktp")
+            assert isinstance(ticket, Result) and ticket.events[0]["label"] == "A-001"
+            await counter.send(p.OpenCounter)
+            await counter.send(p.CallNext)
+            await wait_until(lambda: display.view.counters["c1"].ticket is not None)
+            desk = display.view.counters["c1"]
+            assert desk.ticket is not None and desk.ticket.label == "A-001"
+            assert display.view.recent_calls[0].label == "A-001"
+            await wait_until(lambda: kiosk.view.services["ktp"].waiting == 0)
             with pytest.raises(HubRequestError) as refused:
-                await counter.request("call_next")
+                await counter.send(p.CallNext)
             assert refused.value.code == "illegal_move"
+            assert refused.value.error.message_id and refused.value.error.request_id
             for client in (display, kiosk, counter):
                 await client.close()
             await asyncio.gather(task, *tasks)
@@ -80,10 +84,12 @@ def test_client_reconnects_after_a_hub_restart_and_shows_the_truth(tmp_path: Pat
                 await kiosk.request("issue_ticket", service_id="ktp")
                 await counter.request("open_counter")
                 await counter.request("call_next")
-            await wait_until(
-                lambda: display.state.status == "online"
-                and (display.view["counters"]["c1"]["ticket"] or {}).get("label") == "A-001"
-            )
+            def shows_a001() -> bool:
+                desk = display.view.counter("c1")
+                return (display.state.status == "online" and desk is not None
+                        and desk.ticket is not None and desk.ticket.label == "A-001")
+
+            await wait_until(shows_a001)
             assert states.count("online") == 2
             await display.close()
             await task
@@ -95,7 +101,7 @@ def test_a_gap_in_sequence_numbers_triggers_a_resync(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running_hub(small_mall(), tmp_path / "h.db") as (server, url):
             kinds: list[str] = []
-            display = make_client(url, "display-z1", on_message=lambda m: kinds.append(m["type"]))
+            display = make_client(url, "display-z1", on_message=lambda m: kinds.append(m.type))
             task = asyncio.create_task(display.run())
             await display.wait_online(5)
             server.session.fanout.group_last_seq[("display", "z1")] += 1000  # messages lost
@@ -103,7 +109,7 @@ def test_a_gap_in_sequence_numbers_triggers_a_resync(tmp_path: Path) -> None:
                 await kiosk.request("issue_ticket", service_id="ktp")
                 await counter.request("open_counter")
             await wait_until(lambda: kinds.count("snapshot") == 2)
-            assert display.view["counters"]["c1"]["status"] == "open"
+            assert display.view.counters["c1"].status == "open"
             assert display.seq == server.core.log.last_seq
             await display.close()
             await task
@@ -136,10 +142,10 @@ def test_a_lost_reply_is_retried_with_the_same_request_id(tmp_path: Path) -> Non
             kiosk = make_client(f"ws://127.0.0.1:{port}", "kiosk-1")
             task = asyncio.create_task(kiosk.run())
             await kiosk.wait_online(5)
-            answer = await kiosk.request("issue_ticket", service_id="ktp", timeout=10)
+            answer = await kiosk.send(p.IssueTicket, service_id="ktp", timeout=10)
             assert LosesFirstReply.lost
-            assert answer["replayed"] is True
-            assert answer["events"][0]["label"] == "A-001"
+            assert answer.replayed is True
+            assert answer.events[0]["label"] == "A-001"
             assert core.engine.waiting_count("ktp") == 1  # one ticket, not two
             await kiosk.close()
             await task
@@ -150,16 +156,175 @@ def test_a_lost_reply_is_retried_with_the_same_request_id(tmp_path: Path) -> Non
     run(scenario())
 
 
-def test_view_merge_is_plain_data() -> None:
-    view: dict[str, Any] = {"counters": {"c1": {"status": "closed"}}, "recent_calls": []}
-    apply_message(view, {
+SETTINGS = {"closed_services": {}, "counter_services": {}, "paused_devices": [],
+            "running_text": None}
+
+
+def counter(status: str, label: str | None = None, reserved: int = 0) -> dict[str, Any]:
+    """A counter view as the hub sends it (§9.3)."""
+    ticket = None if label is None else {
+        "ticket_id": f"2026-11-23/{label}", "label": label, "service_id": "ktp",
+        "status": "called", "priority_kind": None, "issued_at": "2026-11-23T08:55:00+07:00",
+        "called_at": "2026-11-23T09:00:00+07:00", "recall_count": 0, "transfer_count": 0}
+    return {"status": status, "ticket": ticket, "pause_reason": None, "staff": None,
+            "since": None, "served_today": 0, "parked": [], "reserved": reserved,
+            "services": ["ktp"], "allowed": ["call_next"]}
+
+
+def service(waiting: int) -> dict[str, Any]:
+    """A service view as the hub sends it (§9.2)."""
+    return {"open": True, "reason": None, "opens_at": None, "on_break": None,
+            "waiting": waiting, "counters_open": 1, "estimated_wait_minutes": 4 * waiting,
+            "issued_today": waiting, "oldest_waiting_issued_at": None}
+
+
+def view_of(**sections: Any) -> ClientView:
+    """A received view with these snapshot sections."""
+    snapshot = SnapshotMessage.model_validate({
+        "type": "snapshot", "seq": 4, "hub_time": "2026-11-23T09:00:00+07:00",
+        "snapshot": {"business_day": "2026-11-23", "settings": SETTINGS, "break": None,
+                     **sections}}).snapshot
+    return ClientView(snapshot, received=True)
+
+
+def called(counter_id: str, label: str, seq: int = 5, **changes: Any) -> Any:
+    return parse_hub_message({
+        "type": "event", "seq": seq, "prev_seq": seq - 1,
+        "event": {"type": "ticket_called", "ticket_id": f"2026-11-23/{label}",
+                  "counter_id": counter_id, "at": "2026-11-23T09:00:00+07:00",
+                  "service_id": "ktp", "how": "next"},
+        **changes})
+
+
+def test_an_event_merges_its_counters_and_puts_the_call_on_top() -> None:
+    before = view_of(counters={"c1": counter("open"), "c2": counter("closed")},
+                     recent_calls=[{"label": "A-006", "counter_id": "c2",
+                                    "called_at": "2026-11-23T08:50:00+07:00"}])
+    after = before.merged(called("c1", "A-007", counters={"c1": counter("serving", "A-007")}))
+    assert after.counters["c1"].status == "serving"
+    assert after.counters["c1"].ticket is not None
+    assert after.counters["c1"].ticket.label == "A-007"
+    assert after.counters["c2"].status == "closed"  # untouched
+    assert [c.label for c in after.recent_calls] == ["A-007", "A-006"]
+    assert before.counters["c1"].status == "open"  # the old view is never changed
+
+
+def test_a_call_at_a_counter_this_display_does_not_show_is_not_listed() -> None:
+    before = view_of(counters={"c1": counter("open")}, recent_calls=[])
+    assert before.merged(called("c9", "B-001")).recent_calls == ()
+
+
+def test_recent_calls_keep_the_hubs_length() -> None:
+    from hub.hub_messages import RECENT_CALLS
+    from hub.views import RECENT_CALLS as HUB_RECENT_CALLS
+
+    view = view_of(counters={"c1": counter("open")}, recent_calls=[])
+    for number in range(1, RECENT_CALLS + 3):
+        view = view.merged(called("c1", f"A-{number:03d}", seq=4 + number))
+    assert len(view.recent_calls) == RECENT_CALLS == HUB_RECENT_CALLS
+    assert view.recent_calls[0].label == f"A-{RECENT_CALLS + 2:03d}"
+
+
+def test_a_services_update_with_counters_merges_both() -> None:
+    before = view_of(services={"ktp": service(3), "kk": service(1)},
+                     counters={"c1": counter("open", reserved=0)})
+    update = parse_hub_message({
+        "type": "services_update", "hub_time": "2026-11-23T09:01:00+07:00",
+        "services": {"ktp": service(5)}, "counters": {"c1": counter("open", reserved=2)}})
+    after = before.merged(update)
+    assert after.services["ktp"].waiting == 5 and after.services["kk"].waiting == 1
+    assert after.counters["c1"].reserved == 2
+
+
+def test_an_update_never_adds_a_section_this_role_is_not_sent() -> None:
+    kiosk = view_of(services={"ktp": service(3)})  # kiosks get no counters (§9.1)
+    update = parse_hub_message({
+        "type": "services_update", "hub_time": "2026-11-23T09:01:00+07:00",
+        "services": {"ktp": service(4)}, "counters": {"c1": counter("open")}})
+    after = kiosk.merged(update)
+    assert after.snapshot.counters is None and after.counters == {}
+    assert after.services["ktp"].waiting == 4
+
+
+def test_a_new_business_day_empties_the_recent_calls_and_schedule_updates_set_the_break() -> None:
+    view = view_of(counters={}, recent_calls=[{"label": "A-006", "counter_id": "c2",
+                                               "called_at": "2026-11-22T08:50:00+07:00"}])
+    view = view.merged(parse_hub_message({
         "type": "event", "seq": 5, "prev_seq": 4,
-        "event": {"type": "ticket_called", "ticket_id": "2026-11-23/A-007", "counter_id": "c1",
-                  "at": "2026-11-23T09:00:00+07:00", "service_id": "ktp", "how": "next"},
-        "counters": {"c1": {"status": "serving"}},
-    })
-    assert view["counters"]["c1"]["status"] == "serving"
-    assert view["recent_calls"][0]["label"] == "A-007"
+        "event": {"type": "business_day_started", "business_day": "2026-11-24",
+                  "at": "2026-11-24T00:00:00+07:00"}}))
+    assert view.business_day == "2026-11-24" and view.recent_calls == ()
+    pause = {"reason_id": "Sholat Jumat", "reason_en": "Friday prayer",
+             "ends_at": "2026-11-27T13:00:00+07:00"}
+    view = view.merged(parse_hub_message({"type": "schedule_update", "break": pause,
+                                          "hub_time": "2026-11-27T11:30:00+07:00"}))
+    assert view.break_ is not None and view.break_.reason_id == "Sholat Jumat"
+    view = view.merged(parse_hub_message({"type": "schedule_update", "break": None,
+                                          "hub_time": "2026-11-27T13:00:00+07:00"}))
+    assert view.break_ is None
+
+
+def test_device_status_merges_device_by_device() -> None:
+    view = view_of(devices={"kiosk-1": {"role": "kiosk", "online": True, "ok": True}})
+    view = view.merged(parse_hub_message({"type": "device_status", "devices": {
+        "kiosk-2": {"role": "kiosk", "online": False, "ok": None}}}))
+    assert set(view.devices) == {"kiosk-1", "kiosk-2"} and view.devices["kiosk-2"].online is False
+
+
+def test_a_request_with_wrong_fields_is_refused_before_it_is_sent() -> None:
+    from pydantic import ValidationError
+
+    async def scenario() -> None:
+        client = make_client("ws://127.0.0.1:9", "kiosk-1")
+        with pytest.raises(ValidationError):
+            await client.send(p.IssueTicket, service_id=7)
+        assert client._pending == {}
+
+    run(scenario())
+
+
+def test_a_gap_brings_a_resync_and_an_unreadable_frame_is_skipped() -> None:
+    """Against a scripted hub: welcome at seq 1, garbage, an event after a gap."""
+    snapshot = {"business_day": "2026-11-23", "settings": SETTINGS, "break": None,
+                "counters": {"c1": counter("open")}, "recent_calls": []}
+    sent: list[dict[str, Any]] = []
+
+    async def scripted_hub(connection: ServerConnection) -> None:
+        import json
+
+        sent.append(json.loads(await connection.recv()))
+        await connection.send(json.dumps({
+            "type": "welcome", "protocol": 2, "device_id": "display-z1", "role": "display",
+            "counter_id": None, "zone_id": "z1", "seq": 1,
+            "hub_time": "2026-11-23T09:00:00+07:00", "snapshot": snapshot}))
+        await connection.send('{"type": "event", "seq": "not a number"}')
+        await connection.send(json.dumps({
+            "type": "event", "seq": 3, "prev_seq": 2,
+            "event": {"type": "counter_paused", "counter_id": "c1", "reason": "istirahat",
+                      "at": "2026-11-23T09:05:00+07:00"}}))
+        sent.append(json.loads(await connection.recv()))  # the client's resync
+        await connection.send(json.dumps({
+            "type": "snapshot", "seq": 3, "hub_time": "2026-11-23T09:05:00+07:00",
+            "snapshot": {**snapshot, "counters": {"c1": counter("paused")}}}))
+        await connection.wait_closed()
+
+    async def scenario() -> None:
+        messages: list[Any] = []
+        async with serve(scripted_hub, "127.0.0.1", 0) as server:
+            port = next(iter(server.sockets)).getsockname()[1]
+            display = make_client(f"ws://127.0.0.1:{port}", "display-z1",
+                                  on_message=messages.append)
+            task = asyncio.create_task(display.run())
+            await wait_until(lambda: len(messages) == 2)
+            assert [type(m) for m in messages] == [SnapshotMessage, SnapshotMessage]
+            assert sent[0]["type"] == "hello" and sent[1] == {"type": "resync"}
+            assert display.seq == 3 and display.view.counters["c1"].status == "paused"
+            assert display.welcome is not None and display.welcome.zone_id == "z1"
+            await display.close()
+            await asyncio.wait_for(task, 5)
+        assert not any(isinstance(m, EventMessage) for m in messages)  # the gapped one
+
+    run(scenario())
 
 
 class RecordedWaits:

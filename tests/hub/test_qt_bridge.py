@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from hub import protocol as p
+from hub.hub_messages import ErrorMessage, EventMessage, Result
 from tests.factories import small_mall
 from tests.hub.harness import TOKENS, HubThread
 
@@ -32,30 +34,32 @@ def test_bridge_delivers_state_events_and_answers_as_signals(qtbot: Any, tmp_pat
             with qtbot.waitSignal(kiosk.stateChanged, timeout=5000,
                                   check_params_cb=lambda s, _d: s == "online"):
                 kiosk.start()
-            assert bridge.welcome["counter_id"] == "c1"
+            assert bridge.welcome is not None and bridge.welcome.counter_id == "c1"
 
             with qtbot.waitSignal(kiosk.requestFinished, timeout=5000) as issued:
-                token = kiosk.request("issue_ticket", service_id="ktp")
+                token = kiosk.send(p.IssueTicket, service_id="ktp")
             assert issued.args[0] == token
-            assert issued.args[1]["events"][0]["label"] == "A-001" and issued.args[2] is None
+            assert isinstance(issued.args[1], Result) and issued.args[2] is None
+            assert issued.args[1].events[0]["label"] == "A-001"
 
             with qtbot.waitSignal(bridge.requestFinished, timeout=5000):
-                bridge.request("open_counter", staff="Rina")
+                bridge.send(p.OpenCounter, staff="Rina")
             answers: dict[str, tuple[Any, Any]] = {}
             bridge.requestFinished.connect(
                 lambda token, result, error: answers.__setitem__(token, (result, error)))
             with qtbot.waitSignal(bridge.messageReceived, timeout=5000,
-                                  check_params_cb=lambda m: m.get("type") == "event"
-                                  and m["event"]["type"] == "ticket_called"):
-                first = bridge.request("call_next")
+                                  check_params_cb=lambda m: isinstance(m, EventMessage)
+                                  and m.event["type"] == "ticket_called"):
+                first = bridge.send(p.CallNext)
             qtbot.waitUntil(lambda: first in answers, timeout=5000)
-            assert bridge.view["counters"]["c1"]["ticket"]["label"] == "A-001"
+            desk = bridge.view.counters["c1"]
+            assert desk.ticket is not None and desk.ticket.label == "A-001"
 
-            second = bridge.request("call_next")
+            second = bridge.send(p.CallNext)
             qtbot.waitUntil(lambda: second in answers, timeout=5000)
             result, error = answers[second]
-            assert result is None and error["code"] == "illegal_move"
-            assert error["message_id"]
+            assert result is None and isinstance(error, ErrorMessage)
+            assert error.code == "illegal_move" and error.message_id
             assert threads and all(threads)  # slots ran on the GUI thread
         finally:
             bridge.stop()
@@ -72,9 +76,12 @@ def test_bridge_reports_offline_when_the_hub_is_gone(qtbot: Any, tmp_path: Path)
                               check_params_cb=lambda s, _d: s == "offline"):
             bridge.start()
         with qtbot.waitSignal(bridge.requestFinished, timeout=5000) as answer:
-            bridge.request("issue_ticket", timeout=0.3, service_id="ktp")
-        assert answer.args[2]["code"] == "hub_unavailable"
-        assert "Server antrean" in answer.args[2]["message_id"]
+            bridge.send(p.IssueTicket, timeout=0.3, service_id="ktp")
+        assert answer.args[2].code == "hub_unavailable"
+        assert "Server antrean" in answer.args[2].message_id
+        with qtbot.waitSignal(bridge.requestFinished, timeout=5000) as answer:
+            bridge.send(p.IssueTicket, service_id="")  # not a valid request: never sent
+        assert answer.args[2].code == "client_error" and answer.args[1] is None
     finally:
         bridge.stop()
 

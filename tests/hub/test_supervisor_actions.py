@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from hub.client.view import apply_message, fresh_view
+from hub.client.view import ClientView
 from hub.config import MallConfig, parse_config
+from hub.hub_messages import Settings, parse_hub_message
 from hub.messages import UNAVAILABLE
 from tests.factories import MONDAY, at, small_mall_data
 from tests.hub.harness import Device, FakeClock, device, running_hub
@@ -197,16 +198,17 @@ def test_the_running_text_reaches_the_display(tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running_hub(mall(), tmp_path / "h.db") as (_, url):
             async with device(url, "display-z1") as display, device(url, "boss") as boss:
-                view = fresh_view(display.welcome["snapshot"])
-                assert view["settings"]["running_text"] is None
+                view = ClientView(parse_hub_message(display.welcome).snapshot, received=True)
+                assert view.settings.running_text is None
                 await ok(boss, "set_running_text", text_id="  Layanan KTP ditutup hari ini.  ",
                          text_en="No ID cards today.")
                 message = await next_event(display, "running_text_changed")
                 assert message["event"]["text_id"] == "Layanan KTP ditutup hari ini."
                 expected = {"id": "Layanan KTP ditutup hari ini.", "en": "No ID cards today."}
                 assert message["settings"]["running_text"] == expected
-                apply_message(view, message)
-                assert view["settings"]["running_text"] == expected
+                view = view.merged(parse_hub_message(message))
+                assert view.settings.running_text is not None
+                assert view.settings.running_text.model_dump() == expected
 
                 await ok(boss, "set_running_text", text_id="Selamat datang.")
                 message = await next_event(display, "running_text_changed")
@@ -302,12 +304,15 @@ def test_a_connected_display_learns_at_midnight_that_the_settings_are_gone(
         clock = FakeClock(at(9))
         async with running_hub(mall(), tmp_path / "h.db", clock) as (server, url):
             async with device(url, "display-z1") as display, device(url, "boss") as boss:
-                view = fresh_view(display.welcome["snapshot"])
+                view = ClientView(parse_hub_message(display.welcome).snapshot, received=True)
                 await ok(boss, "set_running_text", text_id="KTP tutup hari ini.")
-                apply_message(view, await next_event(display, "running_text_changed"))
+                view = view.merged(parse_hub_message(
+                    await next_event(display, "running_text_changed")))
+                assert view.settings.running_text is not None
                 clock.now = at(0, 1, day=MONDAY + dt.timedelta(days=1))
                 server.tick()
-                apply_message(view, await next_event(display, "business_day_started"))
-                assert view["settings"] == EMPTY_SETTINGS
+                view = view.merged(parse_hub_message(
+                    await next_event(display, "business_day_started")))
+                assert view.settings == Settings.model_validate(EMPTY_SETTINGS)
 
     run(scenario())

@@ -74,7 +74,7 @@ def start_kiosk(qtbot: Any, tmp_path: Path, printer: dict[str, Any],
     with qtbot.waitSignal(bridge.stateChanged, timeout=5000,
                           check_params_cb=lambda status, _d: status == "online"):
         bridge.start()
-    qtbot.waitUntil(lambda: "services" in bridge.view, timeout=5000)
+    qtbot.waitUntil(lambda: bridge.view.snapshot.services is not None, timeout=5000)
     return Kiosk(hub, window, flow, bridge, printing, tmp_path / "tickets")
 
 

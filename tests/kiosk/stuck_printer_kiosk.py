@@ -53,13 +53,13 @@ def main(url: str) -> None:
     flow = KioskFlow(config, bridge, printing, settings, Path.cwd())
 
     def on_answer(_token: str, result: Any, error: Any) -> None:
-        if result is not None and any(e["type"] == "ticket_issued" for e in result["events"]):
-            ticket = next(e for e in result["events"] if e["type"] == "ticket_issued")
+        if result is not None and any(e["type"] == "ticket_issued" for e in result.events):
+            ticket = next(e for e in result.events if e["type"] == "ticket_issued")
             sys.stdout.write(f"PENDING {ticket['ticket_id']}\n")
             sys.stdout.flush()
 
     def on_link(status: str, _detail: str) -> None:
-        if status == "online" and "services" in bridge.view:
+        if status == "online" and bridge.view.snapshot.services is not None:
             flow.take_ticket("ktp", None, "id")
 
     bridge.requestFinished.connect(on_answer)

@@ -233,7 +233,7 @@ def test_the_example_mall_fits_on_the_kiosk(qtbot: Any, tmp_path: Path) -> None:
         kiosk = Kiosk(hub, window, flow, bridge, printing, tmp_path / "var")
         try:
             bridge.start()
-            qtbot.waitUntil(lambda: "services" in bridge.view, timeout=5000)
+            qtbot.waitUntil(lambda: bridge.view.snapshot.services is not None, timeout=5000)
             kiosk.shot("20-example-welcome-id")
             window.open_tenants()
             assert len(window.stack.currentWidget().findChildren(Tile)) == len(config.tenants)
@@ -252,6 +252,7 @@ def test_the_example_mall_fits_on_the_kiosk(qtbot: Any, tmp_path: Path) -> None:
 
 def test_a_kiosk_paused_by_the_supervisor_offers_no_tickets(qtbot: Any, kiosk: Kiosk) -> None:
     from hub.client.qt_bridge import HubBridge
+    from hub.protocol import SetDevicePaused
     from tests.hub.harness import TOKENS
 
     boss = HubBridge(kiosk.hub.url, "boss", TOKENS["boss"])
@@ -259,11 +260,11 @@ def test_a_kiosk_paused_by_the_supervisor_offers_no_tickets(qtbot: Any, kiosk: K
         with qtbot.waitSignal(boss.stateChanged, timeout=5000,
                               check_params_cb=lambda status, _d: status == "online"):
             boss.start()
-        boss.request("set_device_paused", device_id="kiosk-1", paused=True)
+        boss.send(SetDevicePaused, device_id="kiosk-1", paused=True)
         qtbot.waitUntil(lambda: "ditutup sementara" in texts(kiosk), timeout=5000)
         assert not kiosk.flow.can_issue
         kiosk.shot("16-paused-id")
-        boss.request("set_device_paused", device_id="kiosk-1", paused=False)
+        boss.send(SetDevicePaused, device_id="kiosk-1", paused=False)
         qtbot.waitUntil(lambda: "Sentuh" in texts(kiosk), timeout=5000)
         assert kiosk.flow.can_issue
     finally:

@@ -41,7 +41,9 @@ def issue(qtbot: Any, bridge: Any, service_id: str) -> None:
     """Issue a ticket through the hub as a kiosk does (every screen hears of it)."""
     answers: list[str] = []
     bridge.requestFinished.connect(lambda token, _result, _error: answers.append(token))
-    token = bridge.request("issue_ticket", service_id=service_id)
+    from hub.protocol import IssueTicket
+
+    token = bridge.send(IssueTicket, service_id=service_id)
     qtbot.waitUntil(lambda: token in answers, timeout=5000)
 
 
@@ -146,7 +148,7 @@ def test_the_example_tenant_grid_is_drawn_under_a_stream_of_tickets(
         window.show()
         try:
             bridge.start()
-            qtbot.waitUntil(lambda: "services" in bridge.view, timeout=5000)
+            qtbot.waitUntil(lambda: bridge.view.snapshot.services is not None, timeout=5000)
             window.open_tenants()
             for index in range(3):
                 issue(qtbot, bridge, "ktp-el")

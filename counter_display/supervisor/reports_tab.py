@@ -267,16 +267,19 @@ class ReportsTab(QWidget):
         self.status.setText(f"{self.problem}. Ditampilkan: angka hari ini dari tampilan "
                             "langsung · Showing today's live figures.")
         self._figures(visitors=thousands(totals.visitors_today), served=thousands(served))
-        services = view.get("services", {})
+        def issued_today(service_id: str) -> int:
+            figures = view.service(service_id)
+            return figures.issued_today if figures is not None else 0
+
         per_tenant: dict[str, int] = {}
         for service in self.config.services:
-            issued = int(services.get(service.id, {}).get("issued_today", 0))
+            issued = issued_today(service.id)
             tenant = self.config.tenant(service.tenant).short_name
             per_tenant[tenant] = per_tenant.get(tenant, 0) + issued
         self.bucket_chart.set_data("Pengunjung hari ini per instansi (langsung)",
                                    list(per_tenant.items()))
         busiest = sorted(((f"{s.prefix} · {s.name.id}",
-                           int(services.get(s.id, {}).get("issued_today", 0)))
+                           issued_today(s.id))
                           for s in self.config.services), key=lambda p: -p[1])
         self.tenant_chart.set_data("Layanan terbanyak hari ini (langsung)",
                                    [p for p in busiest[:TOP_TENANTS] if p[1]])

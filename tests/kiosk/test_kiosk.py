@@ -115,15 +115,42 @@ def test_priority_visitor_gets_a_priority_ticket(qtbot: Any, kiosk: Kiosk) -> No
     assert engine.ticket("A-001").priority_kind == "lansia"
 
 
+def shown_tiles(kiosk: Kiosk) -> list[str]:
+    """The text of every service or tenant tile on the current page, in order."""
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()  # a rebuilt list is laid out and shown by the event loop
+    page = kiosk.window.stack.currentWidget()
+    return [" ".join(label.text() for label in tile.findChildren(QLabel))
+            for tile in page.findChildren(Tile) if tile.isVisibleTo(kiosk.window)]
+
+
 def test_search_finds_a_service_with_the_touch_keyboard(qtbot: Any, kiosk: Kiosk) -> None:
     tap_button(qtbot, kiosk, "Sentuh")
     kiosk.window.open_search()
+    broader: list[str] = []
     for key in "PBG":
         keys = [b for b in kiosk.window.stack.currentWidget().findChildren(QPushButton)
                 if b.text() == key]
         qtbot.mouseClick(keys[0], Qt.MouseButton.LeftButton)
+        if key == "P":
+            broader = shown_tiles(kiosk)  # "P" matches more than the building permit
     assert kiosk.window.pages["search"].query == "PBG"
+    found = shown_tiles(kiosk)
+    # Only what matches is left: the building permit, not the KTP or the tax services.
+    assert len(found) == 1 and "Layanan pbg" in found[0], found
+    assert len(broader) > len(found) and any("pbg" not in t for t in broader), broader
     kiosk.shot("11-search-id")
+    for key in "XYZ":  # nothing matches "PBGXYZ": say so instead of showing everything
+        keys = [b for b in kiosk.window.stack.currentWidget().findChildren(QPushButton)
+                if b.text() == key]
+        qtbot.mouseClick(keys[0], Qt.MouseButton.LeftButton)
+    assert shown_tiles(kiosk) == []
+    assert "Tidak ada layanan yang cocok." in texts(kiosk)
+    for _ in "XYZ":  # back to PBG with the delete key
+        delete = [b for b in kiosk.window.stack.currentWidget().findChildren(QPushButton)
+                  if b.text() in ("⌫", "Hapus", "←")]
+        qtbot.mouseClick(delete[0], Qt.MouseButton.LeftButton)
     tap_tile(qtbot, kiosk, "Layanan pbg")
     assert kiosk.window.service_id == "pbg"
 
@@ -209,6 +236,25 @@ def test_printed_bytes_carry_the_number_and_qr(qtbot: Any, tmp_path: Path) -> No
     assert not [line for line in decoded.lines if line.overflowed]
 
 
+def assert_fits(window: Any) -> None:
+    """No visible text is cut off: every label is inside the window and wide enough."""
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    QApplication.processEvents()
+    page = window.stack.currentWidget()
+    scrolled = {area.widget() for area in page.findChildren(QScrollArea)}
+    for label in page.findChildren(QLabel):
+        if not label.isVisibleTo(window) or not label.text() or label.wordWrap():
+            continue
+        needed = label.fontMetrics().horizontalAdvance(label.text())
+        assert needed <= label.contentsRect().width() + 2, (
+            f"{label.text()!r} needs {needed} px, has {label.contentsRect().width()}")
+        inside_scroll = any(area is not None and area.isAncestorOf(label) for area in scrolled)
+        if not inside_scroll:  # what is not in a scroll area must be on the screen
+            right = label.mapTo(window, label.rect().topRight()).x()
+            assert right <= window.width(), f"{label.text()!r} runs off the screen"
+
+
 def test_the_example_mall_fits_on_the_kiosk(qtbot: Any, tmp_path: Path) -> None:
     """Eighteen tenants and forty services from config/example-mpp.toml, screenshotted."""
     from hub.client.qt_bridge import HubBridge
@@ -236,14 +282,31 @@ def test_the_example_mall_fits_on_the_kiosk(qtbot: Any, tmp_path: Path) -> None:
             qtbot.waitUntil(lambda: bridge.view.snapshot.services is not None, timeout=5000)
             kiosk.shot("20-example-welcome-id")
             window.open_tenants()
-            assert len(window.stack.currentWidget().findChildren(Tile)) == len(config.tenants)
+            tenants = shown_tiles(kiosk)
+            assert len(tenants) == len(config.tenants)
+            for tenant, tile in zip(config.tenants, tenants, strict=True):
+                assert tenant.short_name in tile, (tenant.id, tile)  # every tenant, in order
+            assert_fits(window)
             kiosk.shot("21-example-tenants-id")
+            for tenant in config.tenants:  # every service of every tenant can be reached
+                window.open_tenant(tenant.id)
+                services = shown_tiles(kiosk)
+                expected = config.services_of(tenant.id)
+                assert len(services) == len(expected), tenant.id
+                for service, tile in zip(expected, services, strict=True):
+                    assert service.name.id in tile and service.prefix in tile, (service.id, tile)
+                assert_fits(window)
             window.open_tenant("disdukcapil")
             kiosk.shot("22-example-services-id")
             window.open_service("ktp-el")
+            assert all(req in texts(kiosk)
+                       for req in config.service("ktp-el").requirements.get("id"))
+            assert_fits(window)
             kiosk.shot("23-example-detail-id")
             window.set_language("en")
             window.open_service("paspor-baru")
+            assert "Requirements" in texts(kiosk) and "Persyaratan" not in texts(kiosk)
+            assert_fits(window)
             kiosk.shot("24-example-detail-en")
         finally:
             bridge.stop()

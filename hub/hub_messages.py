@@ -1,6 +1,6 @@
 """Messages from the hub to its clients: one typed model per message and per view.
 
-The other direction is `hub/protocol.py` (which re-exports these). The hub builds these
+The other direction is `hub/protocol.py`. The hub builds these
 messages as plain JSON for speed on its hot path; a test holds every message a real
 hub sends to these models (tests/hub/test_protocol_doc.py), and the client library
 parses each frame with `parse_hub_message`, so apps read attributes, never `.get()`

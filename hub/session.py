@@ -401,9 +401,7 @@ class HubSession:
 
     def _submit(self, token: int, pending: _Pending, entries: list[Entry]) -> list[Action]:
         self._pending[token] = pending
-        if not entries:  # a refusal with nothing to log: answer once earlier writes are done
-            return [Write(token, [])]
-        return [Write(token, entries)]
+        return [Write(token, entries)]  # empty for a refusal: the server answers it at once
 
     def _render(self, logged: list[LoggedEvent]) -> tuple[list[tuple[Group, str]], list[Views]]:
         return self.fanout.render(self.core.engine, self.core.clock(), logged)

@@ -25,13 +25,6 @@ TUESDAY = MONDAY + dt.timedelta(days=1)
 FRIDAY = MONDAY + dt.timedelta(days=4)
 
 
-@pytest.fixture
-def engine() -> QueueEngine:
-    engine = QueueEngine(small_mall())
-    engine.start_day(at(7, 30))
-    return engine
-
-
 def issue(engine: QueueEngine, service: str, when: dt.datetime, **kw: object) -> ev.TicketIssued:
     (event,) = engine.issue_ticket(service, when, **kw)  # type: ignore[arg-type]
     assert isinstance(event, ev.TicketIssued)

@@ -19,22 +19,10 @@ from hub.engine import (
     TicketStatus,
 )
 from hub.engine import events as ev
+from tests.engine.test_engine import issue
 from tests.factories import MONDAY, at, small_mall
 
 FRIDAY = MONDAY + dt.timedelta(days=4)
-
-
-@pytest.fixture
-def engine() -> QueueEngine:
-    engine = QueueEngine(small_mall())
-    engine.start_day(at(7, 30))
-    return engine
-
-
-def issue(engine: QueueEngine, service: str, when: dt.datetime, **kw: object) -> ev.TicketIssued:
-    (event,) = engine.issue_ticket(service, when, **kw)  # type: ignore[arg-type]
-    assert isinstance(event, ev.TicketIssued)
-    return event
 
 
 def serve(engine: QueueEngine, counter: str, start: dt.datetime, minutes: float) -> None:

@@ -344,7 +344,7 @@ class RecordedWaits:
         if len(self.delays) >= self.limit:
             self.all_taken.set()
             await asyncio.Event().wait()  # until close() cancels it
-        await asyncio.sleep(0)
+        await asyncio.sleep(0)  # ok: a yield to the loop, as a real wait would, no time passes
 
 
 def test_waits_after_failures_are_jittered_and_double_up_to_the_cap(tmp_path: Path) -> None:

@@ -377,6 +377,9 @@ class HubSession:
         }
         return commands[m.type]
 
+            "submit_complaint": lambda e, at: e.submit_complaint(
+                at, counter, me, m.kind, m.category, m.text, m.contact, m.ticket_id,
+                m.language),
     def _device_reported(self, client: Connection, message: p.ReportDeviceStatus) -> list[Action]:
         """Device health is not an event: kept in memory, shown to supervisors."""
         device_id = client.device.id

@@ -150,7 +150,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             await probe.wait_closed()
         args.db.parent.mkdir(exist_ok=True)
         core = HubCore.open(config, args.db, clock)
-        server = HubServer(core, ssl_context)
+        server = HubServer(core, ssl_context, args.config.resolve().parent)
         try:
             bound = await server.start(host, port)
         except OSError as error:  # taken in the instant since the probe

@@ -143,6 +143,10 @@ class Welcome(HubModel):
     seq: int
     hub_time: str
     snapshot: Snapshot
+    mall_version: str | None = None
+    """The version of the hub's public mall configuration (hub/config/public.py)."""
+    mall: dict[str, Any] | None = None
+    """That configuration, when the hello's `mall_version` differed from it; else None."""
 
 
 class Result(HubModel):

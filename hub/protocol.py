@@ -45,6 +45,9 @@ class Hello(Message):
     device_id: Ref
     token: Annotated[str, Field(min_length=1, max_length=256)]
     protocol: int = PROTOCOL_VERSION
+    mall_version: Annotated[str, Field(max_length=64)] | None = None
+    """The version of the mall configuration the device holds ("" for none): the welcome
+    carries the configuration when the hub's differs. Absent: never send it (§7.1)."""
 
 
 class Resync(Message):
@@ -126,22 +129,6 @@ class SubmitSurvey(Request):
 
 class SetServiceClosed(Request):
     """Supervisor: stop (closed=true) or restart tickets for a service, for today."""
-
-class SubmitComplaint(Request):
-    """Survey tablet: a complaint or suggestion about its counter's tenant (pengaduan/saran).
-
-    `contact` is personal data: kept for the manager's export, never shown on any screen.
-    """
-
-    type: Literal["submit_complaint"]
-    kind: Literal["complaint", "suggestion"]
-    category: Ref
-    text: Annotated[str, Field(min_length=1, max_length=1000)]
-    contact: Annotated[str, Field(max_length=100)] | None = None
-    ticket_id: Ref | None = None
-    """Today's visit it is about (id or number, e.g. "A-012"), when the citizen knows it."""
-    language: Literal["id", "en"] = "id"
-
 
     type: Literal["set_service_closed"]
     service_id: Ref
@@ -257,7 +244,7 @@ class CloseCounter(CounterCommand):
 
 ClientMessage = Annotated[
     Hello | Resync | Ping | IssueTicket | ConfirmTicket | ReprintTicket | CancelTicket
-    | ReportDeviceStatus | SubmitSurvey | SubmitComplaint
+    | ReportDeviceStatus | SubmitSurvey
     | SetServiceClosed | SetCounterServices | SetDevicePaused | SetRunningText | CallNext
     | CallTicket | Recall | MarkNoShow | Park | ResumeParked | Transfer | Finish | OpenCounter
     | PauseCounter | ResumeCounter | CloseCounter,
@@ -277,7 +264,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "counter": COUNTER_COMMANDS | {"report_device_status"},
     "supervisor": frozenset({"set_service_closed", "set_counter_services", "set_device_paused",
                              "set_running_text", "reprint_ticket"}),
-    "survey": frozenset({"submit_survey", "submit_complaint", "report_device_status"}),
+    "survey": frozenset({"submit_survey", "report_device_status"}),
 }
 """Requests each role may send (hello, resync and ping are open to all)."""
 

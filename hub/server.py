@@ -18,6 +18,7 @@ import logging
 import ssl
 import time
 from collections.abc import Awaitable
+from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.server import Server, ServerConnection, broadcast, serve
@@ -26,6 +27,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from hub.committer import GroupCommitter
+from hub.config.public import public_mall, served_public_url
 from hub.core import Command, CommandRefused, HubCore, Outcome
 from hub.session import (  # noqa: F401  (re-exported: the limits' documented home)
     CLOSE_POLICY,
@@ -48,10 +50,13 @@ TICK_S = 15.0
 class HubServer:
     """Serve one mall's hub over websockets."""
 
-    def __init__(self, core: HubCore, ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(self, core: HubCore, ssl_context: ssl.SSLContext | None = None,
+                 config_dir: Path | None = None) -> None:
         self.core = core
         self.config = core.config
         self.ssl_context = ssl_context
+        self.config_dir = config_dir
+        """Where the mall file is: its relative paths (the logo) start here."""
         self.session = HubSession(core)
         self.committer = GroupCommitter(core)
         self.connections: dict[int, ServerConnection] = {}
@@ -84,9 +89,12 @@ class HubServer:
             # frame (a fifth of the hub's CPU and ~7 MB RSS at 160 clients; bench_hub).
             compression=None,
         )
+        bound = int(next(iter(self.server.sockets)).getsockname()[1])
+        self.session.mall = public_mall(
+            self.config, self.config_dir,
+            served_public_url(self.config, host, bound, self.ssl_context is not None))
         self._arm_unconfirmed_timer()  # pending tickets from before a restart
         self._tick_task = asyncio.create_task(self._tick_forever())
-        bound = int(next(iter(self.server.sockets)).getsockname()[1])
         log.info("hub listening on %s:%d (%s)", host, bound, "wss" if self.ssl_context else "ws")
         return bound
 

@@ -44,6 +44,7 @@ from typing import Any
 
 from hub import protocol as p
 from hub.config import Device
+from hub.config.public import PublicMall, public_mall
 from hub.config.tokens import Credentials
 from hub.core import Command, HubCore
 from hub.engine import InvalidArgument, QueueEngine
@@ -147,6 +148,9 @@ class HubSession:
         self._last_break = break_view(core.engine, core.clock())
         self.frames_sent: dict[str, int] = defaultdict(int)
         """Frames sent per role since start (the benchmark reads them from /health)."""
+        self.mall: PublicMall = public_mall(core.config, None, core.config.public_base_url())
+        """What welcomes carry for devices; the server sets it again once it knows its
+        address and the configuration's folder (the logo)."""
 
     # ------------------------------------------------------------ inputs
 
@@ -177,6 +181,9 @@ class HubSession:
             "role": device.role, "counter_id": device.counter, "zone_id": device.zone,
             "seq": self.core.log.last_seq, "hub_time": self._now(),
             "snapshot": self._snapshot(connection),
+            "mall_version": self.mall.version,
+            "mall": (self.mall.data if hello.mall_version not in (None, self.mall.version)
+                     else None),
         }
         return [self._to(conn, welcome), *self._device_status(device.id)]
 
@@ -377,9 +384,6 @@ class HubSession:
         }
         return commands[m.type]
 
-            "submit_complaint": lambda e, at: e.submit_complaint(
-                at, counter, me, m.kind, m.category, m.text, m.contact, m.ticket_id,
-                m.language),
     def _device_reported(self, client: Connection, message: p.ReportDeviceStatus) -> list[Action]:
         """Device health is not an event: kept in memory, shown to supervisors."""
         device_id = client.device.id

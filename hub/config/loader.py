@@ -40,12 +40,17 @@ def load_config(path: str | Path) -> MallConfig:
     return parse_config(data, path)
 
 
-def parse_config(data: dict[str, Any], path: Path = Path("<config>")) -> MallConfig:
-    """Validate already-parsed TOML data; raise ConfigError listing every problem."""
+def parse_config(data: dict[str, Any], path: Path = Path("<config>"), *,
+                 public: bool = False) -> MallConfig:
+    """Validate already-parsed TOML data; raise ConfigError listing every problem.
+
+    `public`: the mall configuration as the hub sends it to devices (hub/config/public.py),
+    whose devices carry no credential.
+    """
     problems: list[str] = []
     config = None
     try:
-        config = MallConfig.model_validate(data)
+        config = MallConfig.model_validate(data, context={"public": public})
     except ValidationError as error:
         problems += [_describe(data, detail) for detail in error.errors(include_url=False)]
     problems += check_references(data)

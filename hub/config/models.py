@@ -12,7 +12,15 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from hub.config.tokens import TOKEN_HASH_PATTERN
 
@@ -146,50 +154,6 @@ class MallInfo(Model):
     timezone: str = "Asia/Jakarta"
     logo: str | None = None
     ticket_footer: Text = Text(id="Terima kasih telah menunggu.", en="Thank you for waiting.")
-class ComplaintCategory(Model):
-    """One kind of complaint or suggestion the survey tablet offers (reports count by it)."""
-
-    id: Identifier
-    name: Text
-
-
-DEFAULT_COMPLAINT_CATEGORIES = (
-    ("pelayanan", "Sikap dan pelayanan petugas", "Staff conduct and service"),
-    ("waktu", "Waktu tunggu dan penyelesaian", "Waiting and completion time"),
-    ("persyaratan", "Persyaratan dan prosedur", "Requirements and procedure"),
-    ("biaya", "Biaya atau pungutan", "Fees or charges"),
-    ("sarana", "Sarana dan prasarana", "Facilities"),
-    ("lainnya", "Lainnya", "Other"),
-)
-
-
-class Complaints(Model):
-    """Pengaduan dan saran: the SP4N-LAPOR! link (kiosk home, every ticket) and the categories
-    of the survey tablet's complaint form."""
-
-    lapor_url: str = Field(default="https://www.lapor.go.id", pattern=r"^https?://\S+$",
-                           max_length=200)
-    """The QR code's payload: the national complaint channel (SP4N-LAPOR!) or the city's."""
-    lapor_text: Text = Text(id="Pengaduan dan aspirasi: SP4N-LAPOR! (lapor.go.id)",
-                            en="Complaints and suggestions: SP4N-LAPOR! (lapor.go.id)")
-    """Printed and shown beside the QR code."""
-    categories: list[ComplaintCategory] = Field(
-        default_factory=lambda: [ComplaintCategory(id=c, name=Text(id=i, en=e))
-                                 for c, i, e in DEFAULT_COMPLAINT_CATEGORIES],
-        min_length=1, max_length=12)
-
-    @model_validator(mode="after")
-    def _unique_categories(self) -> Complaints:
-        ids = [category.id for category in self.categories]
-        if len(set(ids)) != len(ids):
-            raise ValueError("a complaint category id is listed twice")
-        return self
-
-    def category(self, category_id: str) -> ComplaintCategory | None:
-        """The category with this id, or None."""
-        return next((c for c in self.categories if c.id == category_id), None)
-
-
     running_text: Text = Text(id="Selamat datang.", en="Welcome.")
     status_url: str | None = None
     """Template for the QR code on tickets, e.g. "https://mpp.example.go.id/t/{ticket_id}";
@@ -206,8 +170,6 @@ class Complaints(Model):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-    complaints: Complaints = Complaints()
-    """[mpp.complaints]: the SP4N-LAPOR! QR code and the complaint categories."""
             raise ValueError(f"unknown time zone {value!r} (use e.g. Asia/Jakarta)") from None
         return value
 
@@ -375,8 +337,11 @@ class Device(Model):
         return self.token_hash or self.token or ""
 
     @model_validator(mode="after")
-    def _role_fields(self) -> Device:
-        if (self.token is None) == (self.token_hash is None):
+    def _role_fields(self, info: ValidationInfo) -> Device:
+        public = bool(info.context and info.context.get("public"))
+        if public and (self.token or self.token_hash or self.printer):
+            raise ValueError("the public mall configuration carries no token and no printer")
+        if not public and (self.token is None) == (self.token_hash is None):
             raise ValueError("give token_hash (see `python -m hub device add`) or, for a demo, "
                              "token — exactly one of them")
         if self.role in ("counter", "survey") and self.counter is None:

@@ -40,8 +40,6 @@ class EngineState:
         self._counters_by_id = {c.id: c for c in config.counters}
         self._configured_serving = {
             s.id: [c for c in config.counters if s.id in c.services] for s in config.services
-        self.complaints_today = 0
-        """Complaints and suggestions received today: numbers the next one."""
         }
         self.closed_services: dict[str, str] = {}
         """Services a supervisor closed for today, with the reason."""
@@ -203,7 +201,6 @@ class EngineState:
         window = self.config.queue.service_time_window
         for queue_id in self.queues:
             self.queues[queue_id] = ServiceQueue(recent_service_seconds=deque(maxlen=window))
-        self.complaints_today = 0
         # start_day closed every counter before this event, so each desk starts afresh.
         for counter_id in self.counters:
             self.counters[counter_id] = CounterDesk(counter_id)
@@ -348,9 +345,6 @@ class EngineState:
         desk = self.counters[event.counter_id]
         desk.status, desk.pause_reason, desk.since = CounterStatus.CLOSED, None, event.at
         desk.staff = None
-    def _apply_complaint_submitted(self, _event: ev.ComplaintSubmitted) -> None:
-        self.complaints_today += 1
-
 
     # ----------------------------------------------------------------- helpers
     def _unqueue(self, ticket: Ticket) -> None:

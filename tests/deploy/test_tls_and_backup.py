@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import sqlite3
@@ -106,7 +107,7 @@ def test_a_blocking_socket_checks_the_pin_too(tmp_path: Path) -> None:
 
 
 def _events(db: Path) -> int:
-    with sqlite3.connect(db) as connection:
+    with contextlib.closing(sqlite3.connect(db)) as connection:  # `with` alone keeps it open
         return int(connection.execute("SELECT count(*) FROM events").fetchone()[0])
 
 
@@ -123,7 +124,7 @@ def test_a_backup_taken_while_the_hub_writes_has_the_same_chain_head(tmp_path: P
                     await kiosk.request("issue_ticket", service_id="ktp")
                 # The hub is open and serving: copy it now, with SQLite's online backup.
                 result = await asyncio.to_thread(make_backup, db, backups, 2, next(stamps))
-                with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as live:
+                with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as live:
                     head_now = verify_chain(live).head
                 assert result.head == head_now and result.head.seq == _events(db)
                 assert result.head.seq > 30

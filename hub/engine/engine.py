@@ -15,6 +15,7 @@ import datetime as dt
 
 from hub.config.models import Counter
 from hub.engine import events as ev
+from hub.engine.appointments import AppointmentEngine
 from hub.engine.errors import (
     IllegalMove,
     InvalidArgument,
@@ -24,15 +25,17 @@ from hub.engine.errors import (
 )
 from hub.engine.records import CounterDesk, CounterStatus, Ticket, TicketStatus
 from hub.engine.selection import choose_next
-from hub.engine.state import EngineState
 from hub.schedule import break_at
 
 SURVEY_ELEMENTS = 9
 """SKM elements U1..U9 (PermenPANRB 14/2017)."""
 
 
-class QueueEngine(EngineState):
-    """All queues and counters of one mall: the commands that change them."""
+class QueueEngine(AppointmentEngine):
+    """All queues and counters of one mall: the commands that change them.
+
+    The appointment commands (book, cancel, check in, missed) are in appointments.py.
+    """
 
     # ---------------------------------------------------------------- commands
 
@@ -62,7 +65,10 @@ class QueueEngine(EngineState):
         """Give a visitor the next number of a service, or refuse with the reason.
 
         `pending`: the kiosk prints first; the ticket joins the queue only when
-        `confirm_ticket` says the visitor holds it (see records.py).
+        booked: bool = False,
+        `confirm_ticket` says the visitor holds it (see records.py). `booked`: an
+        appointment's check-in, whose slot the booking already checked (no cut-off, no
+        quota: the place was promised).
         """
         self._require_today(at, "issue a ticket")
         if issued_by is not None and issued_by in self.paused_devices:
@@ -74,7 +80,7 @@ class QueueEngine(EngineState):
             if not service.allow_priority:
                 raise ServiceUnavailable(service_id, "priority_not_allowed", None)
         state = self.availability(service_id, at)
-        if not state.open:
+        if not state.open and not booked:
             raise ServiceUnavailable(service_id, state.reason or "closed", state.opens_at)
         queue = self.queues[service_id]
         number = queue.last_number + 1
@@ -171,7 +177,8 @@ class QueueEngine(EngineState):
         self._require_no_break(at)
         counter = self.counter_config(counter_id)
         ticket_id = choose_next(
-            counter, desk, self.queues, self.assigned[counter_id], self.config.queue
+            counter, desk, self.queues, self.assigned[counter_id], self.config.queue,
+            at, self.tickets, self._services_by_id,
         )
         if ticket_id is None:
             raise NothingToCall(counter_id)
@@ -420,7 +427,8 @@ class QueueEngine(EngineState):
                 allowed.append("call_ticket")
                 counter = self.counter_config(counter_id)
                 if choose_next(counter, desk, self.queues, self.assigned[counter_id],
-                               self.config.queue) is not None:
+                               self.config.queue, at, self.tickets,
+                               self._services_by_id) is not None:
                     allowed.append("call_next")
             if self.parked[counter_id]:
                 allowed.append("resume_parked")

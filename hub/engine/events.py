@@ -285,6 +285,80 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CounterServicesChanged,
         DevicePaused,
         RunningTextChanged,
+@dataclass(frozen=True, slots=True)
+class AppointmentBooked(Event):
+    """A slot was booked (antrean online): by a portal, a supervisor or an import.
+
+    `name` and `contact` (phone, or the last digits of the NIK) are personal data: the
+    hub keeps them for the staff and the visitor's own look-up, never for public screens.
+    """
+
+    type: ClassVar[str] = "appointment_booked"
+    appointment_id: str
+    """"2026-11-24/K7M3QD": the slot's day and the booking code."""
+    code: str
+    service_id: str
+    tenant_id: str
+    category: str
+    slot_start: dt.datetime
+    slot_end: dt.datetime
+    name: str
+    contact: str
+    language: str
+    booked_by: str
+    """The device (portal or supervisor) that booked it, or "import"."""
+    channel: str
+    """portal, supervisor or import."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentCancelled(Event):
+    """A booked appointment was cancelled (by the portal, a supervisor): its place is free."""
+
+    type: ClassVar[str] = "appointment_cancelled"
+    appointment_id: str
+    code: str
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentCheckedIn(Event):
+    """The visitor checked in at a kiosk: `ticket_id` (channel online) is their visit.
+
+    Logged right after that ticket's `ticket_issued`; if the ticket is cancelled (the
+    print failed) the appointment is booked again and can be checked in once more.
+    """
+
+    type: ClassVar[str] = "appointment_checked_in"
+    appointment_id: str
+    code: str
+    ticket_id: str
+    service_id: str
+    slot_start: dt.datetime
+    slot_end: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AppointmentMissed(Event):
+    """Final: nobody checked in before the check-in window closed (no_show in the report).
+
+    `ticket_id` is the id of the visit row the report counts (= `appointment_id`).
+    """
+
+    type: ClassVar[str] = "appointment_missed"
+    appointment_id: str
+    code: str
+    ticket_id: str
+    service_id: str
+    tenant_id: str
+    category: str
+    slot_start: dt.datetime
+
+
+APPOINTMENT_EVENT_TYPES = frozenset({"appointment_booked", "appointment_cancelled",
+                                     "appointment_checked_in", "appointment_missed"})
+
+
     )
 }
 
@@ -314,6 +388,10 @@ def event_from_dict(data: dict[str, Any]) -> Event:
     values: dict[str, Any] = {}
     for field in dataclasses.fields(cls):
         if field.name not in data and field.default is not dataclasses.MISSING:
+        AppointmentBooked,
+        AppointmentCancelled,
+        AppointmentCheckedIn,
+        AppointmentMissed,
             continue  # a field added later: older log rows take its default
         value = data[field.name]
         hint = hints[field.name]

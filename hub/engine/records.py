@@ -83,6 +83,11 @@ class Ticket:
     reprint_count: int = 0
     number: int = 0
     """The number alone (12 of A-012): a service's lines keep number order."""
+    appointment_id: str | None = None
+    """An appointment's check-in (channel online): the appointment it came from."""
+    slot_start: dt.datetime | None = None
+    """When its slot begins: it waits in the service's `online` line, called by the
+    service's appointment rule (selection.py)."""
 
     @property
     def is_priority(self) -> bool:
@@ -104,6 +109,8 @@ class CounterDesk:
     calls_by_service: dict[str, int] = field(default_factory=dict)
     normal_calls_since_priority: int = 1_000_000
     """Starts high so the first priority visitor of the day is not made to wait."""
+    walk_ins_since_online: int = 1_000_000
+    """Walk-in calls since this counter last called an appointment (the interleave rule)."""
 
 
 @dataclass(slots=True)
@@ -111,12 +118,15 @@ class ServiceQueue:
     """Waiting tickets of one service, in the order they will be called.
 
     Dicts keep insertion order and delete in O(1); transferred visits (who already
-    waited once) come before priority visitors, who come before the rest.
+    waited once) come before priority visitors, who come before the rest; checked-in
+    appointments wait in their own line, called by their service's rule.
     """
 
     transferred: dict[str, None] = field(default_factory=dict)
     priority: dict[str, None] = field(default_factory=dict)
     normal: dict[str, None] = field(default_factory=dict)
+    online: dict[str, None] = field(default_factory=dict)
+    """Checked-in appointments, in check-in order (selection.py orders them by slot)."""
     pending: dict[str, bool] = field(default_factory=dict)
     """Numbered tickets still printing (id → priority?): not callable, but ahead of later ones."""
     issued_today: int = 0
@@ -124,10 +134,10 @@ class ServiceQueue:
     recent_service_seconds: deque[float] = field(default_factory=deque)
 
     def __len__(self) -> int:
-        return len(self.transferred) + len(self.priority) + len(self.normal)
+        return len(self.transferred) + len(self.priority) + len(self.normal) + len(self.online)
 
     def discard(self, ticket_id: str) -> None:
         """Remove a ticket from whichever line holds it."""
-        for line in (self.transferred, self.priority, self.normal):
+        for line in (self.transferred, self.priority, self.normal, self.online):
             line.pop(ticket_id, None)
         self.pending.pop(ticket_id, None)

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections import deque
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from hub.config.models import Counter, MallConfig, Service
@@ -19,9 +20,15 @@ from hub.engine.errors import UnknownCounter, UnknownService, UnknownTicket
 from hub.engine.records import CounterDesk, CounterStatus, ServiceQueue, Ticket, TicketStatus
 from hub.schedule import Availability, availability, break_at, next_opening
 
+if TYPE_CHECKING:
+    from hub.engine.appointments import AppointmentBook
+
 
 class EngineState:
     """All queues and counters of one mall for the current business day."""
+
+    appointments: AppointmentBook
+    """Made by AppointmentEngine (appointments.py): they outlive the business day."""
 
     def __init__(self, config: MallConfig) -> None:
         self.config = config
@@ -127,7 +134,7 @@ class EngineState:
         """
         queue = self.queues[self._service(service_id).id]
         pending_priority = sum(queue.pending.values())
-        ahead = len(queue.transferred) + len(queue.priority) + pending_priority
+        ahead = len(queue.transferred) + len(queue.online) + len(queue.priority) + pending_priority
         if not priority:
             ahead += len(queue.normal) + len(queue.pending) - pending_priority
         return ahead, self._minutes_for(service_id, ahead, at)
@@ -140,7 +147,7 @@ class EngineState:
         """
         ticket = self.ticket(ticket_ref)
         queue = self.queues[ticket.service_id]
-        line = [*queue.transferred, *queue.priority, *queue.normal]
+        line = [*queue.transferred, *queue.online, *queue.priority, *queue.normal]
         ahead = line.index(ticket.ticket_id) if ticket.ticket_id in line else len(line)
         ahead += sum(1 for t in queue.pending if self.tickets[t].issued_at < ticket.issued_at)
         return ahead, self._minutes_for(ticket.service_id, ahead, at)
@@ -232,6 +239,9 @@ class EngineState:
         line = queue.priority if ticket.is_priority else queue.normal
         last = next(reversed(line), None)
         if last is None or self.tickets[last].number < ticket.number:
+        if ticket.slot_start is not None:  # an appointment: its own line (selection.py)
+            queue.online[ticket.ticket_id] = None
+            return
             line[ticket.ticket_id] = None
             return
         # A later number was queued first (another kiosk's print, or one shown on screen):
@@ -252,13 +262,17 @@ class EngineState:
             desk.calls_by_service[ticket.service_id] = (
                 desk.calls_by_service.get(ticket.service_id, 0) + 1
             )
-            if ticket.is_priority:
+            if ticket.slot_start is not None and ticket.transfer_count == 0:
+                desk.walk_ins_since_online = 0
+            elif ticket.is_priority:
                 desk.normal_calls_since_priority = 0
             elif ticket.transfer_count == 0:
                 desk.normal_calls_since_priority += 1
         ticket.status = TicketStatus.CALLED
+                desk.walk_ins_since_online += 1
         ticket.counter_id = event.counter_id
         ticket.assigned_counter_id = None
+                desk.walk_ins_since_online += 1
         ticket.recall_count = 0
         ticket.called_at = event.at
         desk.status = CounterStatus.SERVING
@@ -303,6 +317,8 @@ class EngineState:
 
     def _apply_ticket_expired(self, event: ev.TicketExpired) -> None:
         ticket = self.tickets[event.ticket_id]
+        if ticket.appointment_id is not None:  # never reached the visitor: booked again
+            self.appointments.release(ticket.ticket_id)
         self._unqueue(ticket)
         if ticket.status == TicketStatus.PARKED and ticket.counter_id is not None:
             self.parked[ticket.counter_id].pop(ticket.ticket_id, None)

@@ -23,7 +23,7 @@ from hub.config.models import Device, Role
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config" / "example-mpp.toml"
 DOC = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
-ROLE_WORDS = r"kiosk|counter|display|supervisor|survey"
+ROLE_WORDS = r"kiosk|counter|display|supervisor|survey|portal"
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_the_doc_counts_the_example_devices_by_role(example: MallConfig) -> None
     assert sentence is not None
     assert int(sentence[1]) == len(example.devices)
     words = {"kiosk": "kiosk", "counter terminal": "counter", "display": "display",
-             "supervisor": "supervisor", "survey tablet": "survey"}
+             "supervisor": "supervisor", "survey tablet": "survey", "portal": "portal"}
     pattern = r"(\d+) (" + "|".join(words) + ")s?"
     stated = {words[what]: int(number) for number, what in re.findall(pattern, sentence[2])}
     assert stated == Counter(device.role for device in example.devices)

@@ -211,6 +211,29 @@ class Tenant(Model):
     """Overrides the mall's hours; vertical agencies often serve on some weekdays only."""
 
 
+class AppointmentRules(Model):
+    """Appointments (antrean online) for one service: its slots, booking and check-in rules."""
+
+    slot_minutes: int = Field(default=30, ge=5, le=240)
+    """Length of a slot; slots start at opening time, one after another, until the cut-off."""
+    capacity: int = Field(default=2, ge=1, le=200)
+    """Appointments one slot takes."""
+    days_ahead: int = Field(default=14, ge=0, le=90)
+    """The furthest day that can be booked, counted from today (0: today only)."""
+    cutoff_minutes: int = Field(default=60, ge=0, le=10080)
+    """Booking a slot closes this long before it starts."""
+    call: Literal["at_slot", "interleave"] = "at_slot"
+    """at_slot: a checked-in visitor is called ahead of walk-ins once the slot has begun;
+    interleave: one such visitor after every `interleave_walk_ins` walk-in calls."""
+    interleave_walk_ins: int = Field(default=2, ge=0, le=20)
+    """With call = "interleave": walk-in calls between two appointment calls (0: at_slot)."""
+    early_minutes: int = Field(default=30, ge=0, le=240)
+    """Check-in at the kiosk opens this long before the slot starts."""
+    late_minutes: int = Field(default=15, ge=0, le=240)
+    """Check-in closes this long after the slot ends; then the appointment is missed
+    (no_show in the report)."""
+
+
 class Service(Model):
     """A service a tenant offers, with the standard the law asks it to publish."""
 
@@ -231,6 +254,8 @@ class Service(Model):
     daily_quota: int | None = Field(default=None, gt=0)
     allow_priority: bool = True
     hours: list[Hours] | None = None
+    appointments: AppointmentRules | None = None
+    """[services.appointments]: online booking of slots for this service (none: walk-in only)."""
 
 
 class Counter(Model):
@@ -257,29 +282,6 @@ class Counter(Model):
             if any(w < 1 for w in self.weights.values()):
                 raise ValueError("weights must be whole numbers ≥ 1")
         extra = [s for s in self.weights if s not in self.services]
-class AppointmentRules(Model):
-    """Appointments (antrean online) for one service: its slots, booking and check-in rules."""
-
-    slot_minutes: int = Field(default=30, ge=5, le=240)
-    """Length of a slot; slots start at opening time, one after another, until the cut-off."""
-    capacity: int = Field(default=2, ge=1, le=200)
-    """Appointments one slot takes."""
-    days_ahead: int = Field(default=14, ge=0, le=90)
-    """The furthest day that can be booked, counted from today (0: today only)."""
-    cutoff_minutes: int = Field(default=60, ge=0, le=10080)
-    """Booking a slot closes this long before it starts."""
-    call: Literal["at_slot", "interleave"] = "at_slot"
-    """at_slot: a checked-in visitor is called ahead of walk-ins once the slot has begun;
-    interleave: one such visitor after every `interleave_walk_ins` walk-in calls."""
-    interleave_walk_ins: int = Field(default=2, ge=0, le=20)
-    """With call = "interleave": walk-in calls between two appointment calls (0: at_slot)."""
-    early_minutes: int = Field(default=30, ge=0, le=240)
-    """Check-in at the kiosk opens this long before the slot starts."""
-    late_minutes: int = Field(default=15, ge=0, le=240)
-    """Check-in closes this long after the slot ends; then the appointment is missed
-    (no_show in the report)."""
-
-
         if extra:
             raise ValueError(f"weights name services this counter does not serve: {extra}")
         return self
@@ -300,8 +302,6 @@ class PrinterSettings(Model):
     paper_mm: Literal[58, 80] = 80
     timeout_s: float = Field(default=2.0, gt=0, le=30)
     vendor_id: int | None = None
-    appointments: AppointmentRules | None = None
-    """[services.appointments]: online booking of slots for this service (none: walk-in only)."""
     product_id: int | None = None
     device: str | None = None
     baudrate: int = 19200

@@ -61,11 +61,11 @@ class QueueEngine(AppointmentEngine):
         channel: str = "kiosk",
         issued_by: str | None = None,
         pending: bool = False,
+        booked: bool = False,
     ) -> list[ev.Event]:
         """Give a visitor the next number of a service, or refuse with the reason.
 
         `pending`: the kiosk prints first; the ticket joins the queue only when
-        booked: bool = False,
         `confirm_ticket` says the visitor holds it (see records.py). `booked`: an
         appointment's check-in, whose slot the booking already checked (no cut-off, no
         quota: the place was promised).

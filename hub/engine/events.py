@@ -257,34 +257,6 @@ class RunningTextChanged(Event):
     text_en: str | None
 
 
-SETTINGS_EVENT_TYPES = frozenset({"service_closed_today", "counter_services_changed",
-                                  "device_paused", "running_text_changed"})
-"""Supervisor decisions; every role's view has a `settings` section they change."""
-
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.type: cls
-    for cls in (
-        BusinessDayStarted,
-        TicketIssued,
-        TicketConfirmed,
-        TicketReprinted,
-        TicketCalled,
-        TicketRecalled,
-        TicketParked,
-        TicketTransferred,
-        TicketFinished,
-        TicketNoShow,
-        TicketCancelled,
-        TicketExpired,
-        CounterOpened,
-        CounterPaused,
-        CounterResumed,
-        CounterClosed,
-        SurveySubmitted,
-        ServiceClosedToday,
-        CounterServicesChanged,
-        DevicePaused,
-        RunningTextChanged,
 @dataclass(frozen=True, slots=True)
 class AppointmentBooked(Event):
     """A slot was booked (antrean online): by a portal, a supervisor or an import.
@@ -359,6 +331,38 @@ APPOINTMENT_EVENT_TYPES = frozenset({"appointment_booked", "appointment_cancelle
                                      "appointment_checked_in", "appointment_missed"})
 
 
+SETTINGS_EVENT_TYPES = frozenset({"service_closed_today", "counter_services_changed",
+                                  "device_paused", "running_text_changed"})
+"""Supervisor decisions; every role's view has a `settings` section they change."""
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (
+        BusinessDayStarted,
+        TicketIssued,
+        TicketConfirmed,
+        TicketReprinted,
+        TicketCalled,
+        TicketRecalled,
+        TicketParked,
+        TicketTransferred,
+        TicketFinished,
+        TicketNoShow,
+        TicketCancelled,
+        TicketExpired,
+        CounterOpened,
+        CounterPaused,
+        CounterResumed,
+        CounterClosed,
+        SurveySubmitted,
+        ServiceClosedToday,
+        CounterServicesChanged,
+        DevicePaused,
+        RunningTextChanged,
+        AppointmentBooked,
+        AppointmentCancelled,
+        AppointmentCheckedIn,
+        AppointmentMissed,
     )
 }
 
@@ -388,10 +392,6 @@ def event_from_dict(data: dict[str, Any]) -> Event:
     values: dict[str, Any] = {}
     for field in dataclasses.fields(cls):
         if field.name not in data and field.default is not dataclasses.MISSING:
-        AppointmentBooked,
-        AppointmentCancelled,
-        AppointmentCheckedIn,
-        AppointmentMissed,
             continue  # a field added later: older log rows take its default
         value = data[field.name]
         hint = hints[field.name]

@@ -236,12 +236,12 @@ class EngineState:
         queue = self.queues[ticket.service_id]
         queue.pending.pop(ticket.ticket_id, None)
         ticket.status = TicketStatus.WAITING
-        line = queue.priority if ticket.is_priority else queue.normal
-        last = next(reversed(line), None)
-        if last is None or self.tickets[last].number < ticket.number:
         if ticket.slot_start is not None:  # an appointment: its own line (selection.py)
             queue.online[ticket.ticket_id] = None
             return
+        line = queue.priority if ticket.is_priority else queue.normal
+        last = next(reversed(line), None)
+        if last is None or self.tickets[last].number < ticket.number:
             line[ticket.ticket_id] = None
             return
         # A later number was queued first (another kiosk's print, or one shown on screen):
@@ -266,13 +266,13 @@ class EngineState:
                 desk.walk_ins_since_online = 0
             elif ticket.is_priority:
                 desk.normal_calls_since_priority = 0
+                desk.walk_ins_since_online += 1
             elif ticket.transfer_count == 0:
                 desk.normal_calls_since_priority += 1
-        ticket.status = TicketStatus.CALLED
                 desk.walk_ins_since_online += 1
+        ticket.status = TicketStatus.CALLED
         ticket.counter_id = event.counter_id
         ticket.assigned_counter_id = None
-                desk.walk_ins_since_online += 1
         ticket.recall_count = 0
         ticket.called_at = event.at
         desk.status = CounterStatus.SERVING
@@ -314,11 +314,11 @@ class EngineState:
         ticket = self.tickets[event.ticket_id]
         self._unqueue(ticket)
         ticket.status = TicketStatus.CANCELLED
+        if ticket.appointment_id is not None:  # never reached the visitor: booked again
+            self.appointments.release(ticket.ticket_id)
 
     def _apply_ticket_expired(self, event: ev.TicketExpired) -> None:
         ticket = self.tickets[event.ticket_id]
-        if ticket.appointment_id is not None:  # never reached the visitor: booked again
-            self.appointments.release(ticket.ticket_id)
         self._unqueue(ticket)
         if ticket.status == TicketStatus.PARKED and ticket.counter_id is not None:
             self.parked[ticket.counter_id].pop(ticket.ticket_id, None)

@@ -9,6 +9,12 @@ Tables (see docs/storage.md):
                restart — gets the same answer and never a second ticket.
 - `business_days` — where each day starts in `events`, so a restart replays only today.
 - `surveys`  — raw SKM answers (U1..U9, optional respondent profile), one row per visit.
+- `complaints` — complaints and suggestions from the survey tablets, with their text and
+               the optional contact (personal data: only the manager's export shows it).
+- `service_legs` — one row per stint of a visit at a counter (ended by a finish, a
+               transfer or a no-show), with the staff then at the counter: the journey
+               and staff reports read it. `counter_staff` is the projection's own note
+               of who sits where (not a report table).
 
 Caller's obligations: use one EventLog per database file and from one thread (the
 hub's event loop); open read-only connections with `open_readonly` for reports.
@@ -42,6 +48,29 @@ CREATE TABLE surveys (
 )
 """
 """Raw SKM answers, one row per rated visit (survey_id = visit_id = ticket id)."""
+
+COMPLAINTS_TABLE = """
+CREATE TABLE complaints (
+    complaint_id TEXT PRIMARY KEY, business_day TEXT, year INTEGER, month TEXT, at TEXT,
+    kind TEXT, category TEXT, tenant_id TEXT, counter_id TEXT, device_id TEXT,
+    ticket_id TEXT, language TEXT, text TEXT, contact TEXT
+)
+"""
+"""Complaints and suggestions, one row per submission (complaint_id "2026-11-23/PS-001")."""
+
+SERVICE_LEGS_TABLE = """
+CREATE TABLE service_legs (
+    leg_id TEXT PRIMARY KEY, visit_id TEXT, business_day TEXT, year INTEGER, month TEXT,
+    counter_id TEXT, service_id TEXT, staff TEXT, ended_at TEXT, outcome TEXT,
+    service_seconds REAL
+)
+"""
+"""A visit's stints at counters (leg_id = ticket id @ seq of the event that ended it);
+outcome served, transferred or no_show; staff as the counter was opened (or NULL)."""
+
+LEG_EVENT_TYPES = ("counter_opened", "counter_closed", "ticket_transferred",
+                   "ticket_finished", "ticket_no_show")
+"""The events `service_legs` is made of (replayed to fill it on an older log)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +164,19 @@ class EventLog:
                             "service_id, business_day"):
                 name = "idx_surveys_" + indexed.replace(", ", "_")
                 self.connection.execute(f"CREATE INDEX {name} ON surveys ({indexed})")
+        if "complaints" not in db.table_names():
+            self.connection.execute(COMPLAINTS_TABLE)
+            for indexed in ("business_day", "month, tenant_id"):
+                name = "idx_complaints_" + indexed.replace(", ", "_")
+                self.connection.execute(f"CREATE INDEX {name} ON complaints ({indexed})")
+        new_legs = "service_legs" not in db.table_names()
+        if new_legs:
+            self.connection.execute(SERVICE_LEGS_TABLE)
+            self.connection.execute(
+                "CREATE TABLE counter_staff (counter_id TEXT PRIMARY KEY, staff TEXT)")
+            for indexed in ("business_day", "month", "visit_id"):
+                self.connection.execute(
+                    f"CREATE INDEX idx_service_legs_{indexed} ON service_legs ({indexed})")
         if "visits" not in db.table_names():
             db["visits"].create(  # type: ignore[union-attr]
                 {
@@ -157,6 +199,16 @@ class EventLog:
             for columns in (["business_day"], ["year", "tenant_id"], ["month", "tenant_id"],
                             ["business_day", "service_id"], ["tenant_id", "business_day"]):
                 visits.create_index(columns)  # type: ignore[union-attr]
+        if new_legs:
+            self._backfill_legs()
+
+    def _backfill_legs(self) -> None:
+        """Fill `service_legs` from the events of a log written before it existed."""
+        rows = self.connection.execute(
+            "SELECT seq, payload FROM events WHERE type IN "
+            f"({', '.join('?' * len(LEG_EVENT_TYPES))}) ORDER BY seq", LEG_EVENT_TYPES)
+        for seq, payload in rows.fetchall():
+            self._project_legs(seq, ev.event_from_dict(json.loads(payload)))
 
     # ------------------------------------------------------------------ write
 
@@ -285,8 +337,52 @@ class EventLog:
                      event.counter_id, at, *event.answers, event.age_band, event.gender,
                      event.education, event.occupation, event.comment),
                 )
+            case ev.ComplaintSubmitted():
+                local = event.at.astimezone(self.timezone)
+                execute(
+                    "INSERT INTO complaints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (event.complaint_id, event.complaint_id.split("/")[0], local.year,
+                     f"{local:%Y-%m}", at, event.kind, event.category, event.tenant_id,
+                     event.counter_id, event.device_id, event.ticket_id, event.language,
+                     event.text, event.contact),
+                )
             case _:
                 pass  # counter events do not change visits
+        self._project_legs(seq, event)
+
+    def _project_legs(self, seq: int, event: ev.Event) -> None:
+        """Keep `service_legs` (and who sits at each counter) in step with one event.
+
+        Run after the visits update of the same event, whose row gives the leg its day.
+        """
+        execute = self.connection.execute
+        match event:
+            case ev.CounterOpened():
+                execute("INSERT OR REPLACE INTO counter_staff VALUES (?, ?)",
+                        (event.counter_id, event.staff))
+            case ev.CounterClosed():
+                execute("DELETE FROM counter_staff WHERE counter_id = ?", (event.counter_id,))
+            case ev.TicketTransferred():
+                self._leg(seq, event.ticket_id, event.at, event.from_counter_id,
+                          event.from_service_id, "transferred", event.service_seconds)
+            case ev.TicketFinished():
+                self._leg(seq, event.ticket_id, event.at, event.counter_id,
+                          event.service_id, "served", event.service_seconds)
+            case ev.TicketNoShow():
+                self._leg(seq, event.ticket_id, event.at, event.counter_id, None,
+                          "no_show", None)
+            case _:
+                pass
+
+    def _leg(self, seq: int, ticket_id: str, at: dt.datetime, counter_id: str,
+             service_id: str | None, outcome: str, service_seconds: float | None) -> None:
+        """One stint ended: its row, dated by the visit's business day."""
+        self.connection.execute(
+            "INSERT INTO service_legs SELECT ?, visit_id, business_day, year, month, ?, "
+            "coalesce(?, final_service_id), (SELECT staff FROM counter_staff "
+            "WHERE counter_id = ?), ?, ?, ? FROM visits WHERE visit_id = ?",
+            (f"{ticket_id}@{seq}", counter_id, service_id, counter_id, at.isoformat(),
+             outcome, service_seconds, ticket_id))
 
     # ------------------------------------------------------------ rebuild
 

@@ -138,8 +138,17 @@ class FanOut:
         event = item.event
         settings = event.type in ev.SETTINGS_EVENT_TYPES
         day_start = isinstance(event, ev.BusinessDayStarted)
+        private = ev.PRIVATE_FIELDS.get(event.type)
+        if private is not None and role != "supervisor":
+            return None  # a complaint is nobody's business on a public screen
         message: dict[str, Any] = {"type": "event", "seq": item.seq,
                                    "event": ev.event_to_dict(event)}
+        if private is not None:
+            # Supervisors count complaints live; what was said, and who said it, stay in
+            # the log for the manager's export (docs/reports.md).
+            for name in private:
+                message["event"].pop(name, None)
+            return message
         if settings or day_start:
             message["settings"] = engine.settings_view()
             if role in ("display", "survey") and settings:

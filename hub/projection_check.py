@@ -31,8 +31,10 @@ from hub.eventlog import EventLog
 
 Kind = Literal["differs", "missing", "extra"]
 
-TABLES = (("visits", "visit_id"), ("surveys", "survey_id"))
-"""The derived tables the reports read, each with its key (the ticket id)."""
+TABLES = (("visits", "visit_id"), ("surveys", "survey_id"), ("service_legs", "leg_id"),
+          ("complaints", "complaint_id"))
+"""The derived tables the reports read, each with its key (which starts with the business
+day: a ticket id, a leg id "ticket@seq", a complaint id "2026-11-23/PS-001")."""
 MAX_NAMED = 50
 """Differences named one by one; beyond this only counted (a wholesale rewrite)."""
 
@@ -125,9 +127,12 @@ def _replay(connection: sqlite3.Connection, rebuilt: sqlite3.Connection, timezon
     sql = "SELECT seq, payload FROM events WHERE seq <= ?"
     params: list[int | str] = [up_to_seq if up_to_seq is not None else 1 << 62]
     if scope.prefix:
-        # Every event of a visit names its ticket; canonical JSON writes it exactly so.
-        sql += " AND instr(payload, ?) > 0"
-        params.append(f'"ticket_id":"{scope.prefix}')
+        # Every event of a visit names its ticket, a complaint its id; canonical JSON
+        # writes them exactly so. Who sat at which counter comes from the counters'
+        # openings and closings, which name no ticket: all of them are replayed.
+        sql += (" AND (instr(payload, ?) > 0 OR instr(payload, ?) > 0"
+                " OR type IN ('counter_opened', 'counter_closed'))")
+        params += [f'"ticket_id":"{scope.prefix}', f'"complaint_id":"{scope.prefix}']
     replayed = 0
     decode, loads, project = ev.event_from_dict, json.loads, projector.project
     rebuilt.execute("BEGIN")

@@ -127,6 +127,22 @@ class SubmitSurvey(Request):
     comment: Annotated[str, Field(max_length=1000)] | None = None
 
 
+class SubmitComplaint(Request):
+    """Survey tablet: a complaint or suggestion about its counter's tenant (pengaduan/saran).
+
+    `contact` is personal data: kept for the manager's export, never shown on any screen.
+    """
+
+    type: Literal["submit_complaint"]
+    kind: Literal["complaint", "suggestion"]
+    category: Ref
+    text: Annotated[str, Field(min_length=1, max_length=1000)]
+    contact: Annotated[str, Field(max_length=100)] | None = None
+    ticket_id: Ref | None = None
+    """Today's visit it is about (id or number, e.g. "A-012"), when the citizen knows it."""
+    language: Literal["id", "en"] = "id"
+
+
 class SetServiceClosed(Request):
     """Supervisor: stop (closed=true) or restart tickets for a service, for today."""
 
@@ -244,7 +260,7 @@ class CloseCounter(CounterCommand):
 
 ClientMessage = Annotated[
     Hello | Resync | Ping | IssueTicket | ConfirmTicket | ReprintTicket | CancelTicket
-    | ReportDeviceStatus | SubmitSurvey
+    | ReportDeviceStatus | SubmitSurvey | SubmitComplaint
     | SetServiceClosed | SetCounterServices | SetDevicePaused | SetRunningText | CallNext
     | CallTicket | Recall | MarkNoShow | Park | ResumeParked | Transfer | Finish | OpenCounter
     | PauseCounter | ResumeCounter | CloseCounter,
@@ -264,7 +280,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "counter": COUNTER_COMMANDS | {"report_device_status"},
     "supervisor": frozenset({"set_service_closed", "set_counter_services", "set_device_paused",
                              "set_running_text", "reprint_ticket"}),
-    "survey": frozenset({"submit_survey", "report_device_status"}),
+    "survey": frozenset({"submit_survey", "submit_complaint", "report_device_status"}),
 }
 """Requests each role may send (hello, resync and ping are open to all)."""
 

@@ -377,6 +377,9 @@ class HubSession:
                 m.counter_id, m.services, at),
             "set_device_paused": lambda e, at: e.set_device_paused(m.device_id, m.paused, at),
             "set_running_text": lambda e, at: e.set_running_text(m.text_id, m.text_en, at),
+            "submit_complaint": lambda e, at: e.submit_complaint(
+                at, counter, me, m.kind, m.category, m.text, m.contact, m.ticket_id,
+                m.language),
             "submit_survey": lambda e, at: e.submit_survey(
                 m.ticket_id, m.answers, at, counter_id=counter, comment=m.comment,
                 profile={"age_band": m.age_band, "gender": m.gender,

@@ -169,8 +169,9 @@ def touched(engine: QueueEngine, event: ev.Event) -> tuple[set[str], set[str]]:
         case ev.CounterServicesChanged():
             counters.add(event.counter_id)
             services |= set(event.services) | set(engine.config.counter(event.counter_id).services)
-        case ev.DevicePaused() | ev.RunningTextChanged() | ev.TicketReprinted():
-            pass
+        case (ev.DevicePaused() | ev.RunningTextChanged() | ev.TicketReprinted()
+              | ev.ComplaintSubmitted()):
+            pass  # a complaint changes no queue: no view moves, no screen but supervisors'
         case ev.CounterOpened() | ev.CounterClosed() | ev.CounterPaused() | ev.CounterResumed():
             counters.add(event.counter_id)
             # Today's services (a supervisor may have changed them): their estimates moved.

@@ -71,14 +71,14 @@ class TextList(Model):
 
 
 def _parse_clock(value: object) -> object:
-    """Accept "08:00" strings as well as TOML local times."""
+    """Accept "08:00" strings (and "08:00:00", as the hub sends them) and TOML local times."""
     if isinstance(value, str):
-        if not re.fullmatch(r"\d{1,2}:\d{2}", value):
+        if not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", value):
             raise ValueError(f"time must look like 08:00, got {value!r}")
-        hours, minutes = (int(part) for part in value.split(":"))
-        if hours > 23 or minutes > 59:
+        hours, minutes, *seconds = (int(part) for part in value.split(":"))
+        if hours > 23 or minutes > 59 or (seconds and seconds[0] > 59):
             raise ValueError(f"not a time of day: {value!r}")
-        return dt.time(hours, minutes)
+        return dt.time(hours, minutes, *seconds)
     if not isinstance(value, dt.time):
         # pydantic would read a number as seconds since midnight (UTC), which then
         # cannot be compared with the other, naive, times: refuse it here instead.
@@ -146,6 +146,50 @@ class Schedule(Model):
     holidays: list[Holiday] = Field(default_factory=list)
 
 
+class ComplaintCategory(Model):
+    """One kind of complaint or suggestion the survey tablet offers (reports count by it)."""
+
+    id: Identifier
+    name: Text
+
+
+DEFAULT_COMPLAINT_CATEGORIES = (
+    ("pelayanan", "Sikap dan pelayanan petugas", "Staff conduct and service"),
+    ("waktu", "Waktu tunggu dan penyelesaian", "Waiting and completion time"),
+    ("persyaratan", "Persyaratan dan prosedur", "Requirements and procedure"),
+    ("biaya", "Biaya atau pungutan", "Fees or charges"),
+    ("sarana", "Sarana dan prasarana", "Facilities"),
+    ("lainnya", "Lainnya", "Other"),
+)
+
+
+class Complaints(Model):
+    """Pengaduan dan saran: the SP4N-LAPOR! link (kiosk home, every ticket) and the categories
+    of the survey tablet's complaint form."""
+
+    lapor_url: str = Field(default="https://www.lapor.go.id", pattern=r"^https?://\S+$",
+                           max_length=200)
+    """The QR code's payload: the national complaint channel (SP4N-LAPOR!) or the city's."""
+    lapor_text: Text = Text(id="Pengaduan dan aspirasi: SP4N-LAPOR! (lapor.go.id)",
+                            en="Complaints and suggestions: SP4N-LAPOR! (lapor.go.id)")
+    """Printed and shown beside the QR code."""
+    categories: list[ComplaintCategory] = Field(
+        default_factory=lambda: [ComplaintCategory(id=c, name=Text(id=i, en=e))
+                                 for c, i, e in DEFAULT_COMPLAINT_CATEGORIES],
+        min_length=1, max_length=12)
+
+    @model_validator(mode="after")
+    def _unique_categories(self) -> Complaints:
+        ids = [category.id for category in self.categories]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a complaint category id is listed twice")
+        return self
+
+    def category(self, category_id: str) -> ComplaintCategory | None:
+        """The category with this id, or None."""
+        return next((c for c in self.categories if c.id == category_id), None)
+
+
 class MallInfo(Model):
     """Who the mall is: shown on the kiosk, the hall display and every ticket."""
 
@@ -162,6 +206,8 @@ class MallInfo(Model):
     public_url: str | None = Field(default=None, pattern=r"^https?://[^/\s]+/?$")
     """How phones and TVs on the MPP's network reach the hub, e.g. "https://10.20.0.1:8765".
     Unset: the hub's own [hub] host and port, when that is one LAN address."""
+    complaints: Complaints = Complaints()
+    """[mpp.complaints]: the SP4N-LAPOR! QR code and the complaint categories."""
 
     @field_validator("timezone")
     @classmethod

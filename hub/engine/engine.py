@@ -29,6 +29,10 @@ from hub.schedule import break_at
 
 SURVEY_ELEMENTS = 9
 """SKM elements U1..U9 (PermenPANRB 14/2017)."""
+COMPLAINT_KINDS = ("complaint", "suggestion")
+COMPLAINT_TEXT_MAX = 1000
+COMPLAINT_CONTACT_MAX = 100
+"""Longest complaint text and contact kept (the protocol refuses longer ones first)."""
 
 
 class QueueEngine(AppointmentEngine):
@@ -330,6 +334,40 @@ class QueueEngine(AppointmentEngine):
             list(answers), profile.get("age_band"), profile.get("gender"),
             profile.get("education"), profile.get("occupation"), comment or None,
         ))
+
+    def submit_complaint(
+        self,
+        at: dt.datetime,
+        counter_id: str,
+        device_id: str,
+        kind: str,
+        category: str,
+        text: str,
+        contact: str | None = None,
+        ticket_ref: str | None = None,
+        language: str = "id",
+    ) -> list[ev.Event]:
+        """Record a complaint or suggestion left at the survey tablet of `counter_id`.
+
+        It is about that counter's tenant; `ticket_ref` (optional) names today's visit.
+        """
+        self._require_today(at, "submit a complaint")
+        counter = self._counter(counter_id)
+        if kind not in COMPLAINT_KINDS:
+            raise InvalidArgument(f"kind must be one of {', '.join(COMPLAINT_KINDS)}")
+        if self.config.mpp.complaints.category(category) is None:
+            known = ", ".join(c.id for c in self.config.mpp.complaints.categories)
+            raise InvalidArgument(f"unknown complaint category {category!r} (known: {known})")
+        text = " ".join(text.split())
+        if not text:
+            raise InvalidArgument("the complaint text is empty")
+        ticket_id = self.ticket(ticket_ref).ticket_id if ticket_ref else None
+        number = self.complaints_today + 1
+        return self._emit(ev.ComplaintSubmitted(
+            at, f"{self.business_day}/PS-{number:03d}", kind, category, counter.tenant,
+            counter.id, device_id, text[:COMPLAINT_TEXT_MAX],
+            " ".join((contact or "").split())[:COMPLAINT_CONTACT_MAX] or None, ticket_id,
+            language if language in ("id", "en") else "id"))
 
     # ------------------------------------------------------- supervisor, for today
 

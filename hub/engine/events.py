@@ -221,6 +221,34 @@ class SurveySubmitted(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class ComplaintSubmitted(Event):
+    """A citizen left a complaint (pengaduan) or a suggestion (saran) at a survey tablet.
+
+    `text` and `contact` are for the manager's export only: the hub never shows them on a
+    public screen, and supervisors are sent the event without them (docs/protocol.md).
+    """
+
+    type: ClassVar[str] = "complaint_submitted"
+    complaint_id: str
+    """"2026-11-23/PS-001": the business day and the day's running number."""
+    kind: str
+    """complaint or suggestion."""
+    category: str
+    tenant_id: str
+    counter_id: str
+    device_id: str
+    text: str
+    contact: str | None = None
+    ticket_id: str | None = None
+    """The visit it is about, when the citizen gave the number."""
+    language: str = "id"
+
+
+PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {"complaint_submitted": ("text", "contact")}
+"""Fields that reach only the device that sent them and the reports' exports."""
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceClosedToday(Event):
     """A supervisor stopped (closed=True) or restarted tickets for a service, for today."""
 
@@ -355,6 +383,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CounterResumed,
         CounterClosed,
         SurveySubmitted,
+        ComplaintSubmitted,
         ServiceClosedToday,
         CounterServicesChanged,
         DevicePaused,

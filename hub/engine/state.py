@@ -40,6 +40,8 @@ class EngineState:
         self.queues = {s.id: ServiceQueue() for s in config.services}
         self.assigned: dict[str, dict[str, None]] = {c.id: {} for c in config.counters}
         self.surveyed: set[str] = set()
+        self.complaints_today = 0
+        """Complaints and suggestions received today: numbers the next one."""
         self.parked: dict[str, dict[str, None]] = {c.id: {} for c in config.counters}
         """Tickets each counter parked, oldest first (an index: no scan of the whole day)."""
         # Plain dicts: these lookups run for every event and view, and are hot.
@@ -201,6 +203,7 @@ class EngineState:
         self.tickets.clear()
         self._by_label.clear()
         self.surveyed.clear()
+        self.complaints_today = 0
         self.closed_services.clear()
         self.counter_services.clear()
         self.paused_devices.clear()
@@ -344,6 +347,9 @@ class EngineState:
 
     def _apply_survey_submitted(self, event: ev.SurveySubmitted) -> None:
         self.surveyed.add(event.ticket_id)
+
+    def _apply_complaint_submitted(self, _event: ev.ComplaintSubmitted) -> None:
+        self.complaints_today += 1
 
     def _apply_counter_opened(self, event: ev.CounterOpened) -> None:
         desk = self.counters[event.counter_id]

@@ -78,7 +78,7 @@ class Device:
             if message["type"] == kind:
                 return message
 
-    async def request(self, kind: str, request_id: str | None = None, **fields: Any
+    async def request(self, kind: str, /, request_id: str | None = None, **fields: Any
                       ) -> dict[str, Any]:
         """Send a request and return its result or error (events in between are skipped)."""
         self._counter += 1

@@ -225,7 +225,7 @@ class Peer:
 
         return await asyncio.wait_for(find(), timeout)
 
-    async def request(self, kind: str, request_id: str | None = None,
+    async def request(self, kind: str, /, request_id: str | None = None,
                       **fields: Any) -> dict[str, Any]:
         self._requests += 1
         request_id = request_id or f"{kind}-{self._requests}"
@@ -288,6 +288,10 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
             "submit_survey", ticket_id="A-002", answers=[4, 3, 4, 4, 3, 4, 4, 3, 3],
             age_band="30-39", gender="P", comment="Petugas ramah.")
         assert survey["type"] == "result", survey
+        complaint = await peers["survey-loket-01"].request(
+            "submit_complaint", kind="complaint", category="waktu",
+            text="Antrean KTP lama sekali.", contact="0812-3456-7890")
+        assert complaint["type"] == "result", complaint
         await c1.request("call_ticket", ticket="A-001")
         await c1.request("transfer", to_service_id="kk")
         await c2.request("open_counter")
@@ -541,7 +545,30 @@ def test_hub_example_has_the_keys_a_real_hub_sends(block: Block, real: Captured)
     assert not extra, f"{block}: the hub never sends {sorted(extra)} in a {kind}"
     events = ([example["event"]] if kind == "event" else example.get("events", []))
     for event in events:
-        assert set(event) == event_fields(event["type"]), f"{block}: fields of {event['type']}"
+        # Pushed events leave out what only the requester and the reports may read.
+        private = set(ev.PRIVATE_FIELDS.get(event["type"], ())) if kind == "event" else set()
+        assert set(event) == event_fields(event["type"]) - private, (
+            f"{block}: fields of {event['type']}")
+
+
+def test_complaints_reach_supervisors_only_and_never_their_text_or_contact(
+    real: Captured,
+) -> None:
+    pushed = {device: [m["event"] for m in received if m["type"] == "event"
+                       and m["event"]["type"] == "complaint_submitted"]
+              for device, received in real.by_peer.items()}
+    assert [device for device, events in pushed.items() if events] == ["supervisor"]
+    [event] = pushed["supervisor"]
+    assert "text" not in event and "contact" not in event
+    assert event["category"] == "waktu" and event["tenant_id"] == "disdukcapil"
+    everything_pushed = json.dumps([m for device, received in real.by_peer.items()
+                                    for m in received if m["type"] != "result"])
+    assert "0812-3456-7890" not in everything_pushed
+    assert "Antrean KTP lama sekali." not in everything_pushed
+    [answer] = [m for m in real.by_peer["survey-loket-01"] if m["type"] == "result"
+                and m["events"] and m["events"][0]["type"] == "complaint_submitted"]
+    assert answer["events"][0]["contact"] == "0812-3456-7890"
+    assert answer["events"][0]["complaint_id"] == "2026-11-23/PS-001"
 
 
 def test_examples_show_what_each_role_is_sent(real: Captured) -> None:

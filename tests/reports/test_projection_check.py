@@ -59,7 +59,9 @@ def test_an_untouched_log_matches_row_for_row(log: Path) -> None:
     check = check_projection(connection, TZ)
     connection.close()
     assert check.matches and check.differences == []
-    assert check.rows_compared == {"visits": 7, "surveys": 2}
+    # Legs: A-001 transferred and finished at c2, A-002, B-001, G-001 served, A-004 no-show.
+    assert check.rows_compared == {"visits": 7, "surveys": 2, "service_legs": 6,
+                                   "complaints": 0}
     assert differences(log, "2026-11-23") == [] and differences(log, "2026") == []
 
 
@@ -128,9 +130,10 @@ def test_an_edited_event_breaks_the_chain_and_the_visit_it_gave(
 def test_a_deleted_event_breaks_the_chain_and_its_visit_shows(log: Path) -> None:
     seq = _event_seq(log, "ticket_no_show", "2026-11-23/A-004")
     tamper(log, f"DELETE FROM events WHERE seq = {seq}")
-    [(table, key, kind, columns)] = differences(log)
+    [(table, key, kind, columns), leg] = differences(log)
     assert (table, key, kind) == ("visits", "2026-11-23/A-004", "differs")
     assert "outcome" in columns and "ended_at" in columns
+    assert leg == ("service_legs", f"2026-11-23/A-004@{seq}", "extra", ())
 
 
 def test_an_inserted_chained_event_is_named_as_the_row_it_should_have_given(
@@ -190,5 +193,6 @@ def test_a_matching_report_says_it_was_checked(day_db: Path, mall: MallConfig) -
     connection.close()
     evidence = report.meta.evidence
     assert evidence is not None and evidence.ok
-    assert evidence.projection.rows_compared == {"visits": 7, "surveys": 2}
+    assert evidence.projection.rows_compared == {"visits": 7, "surveys": 2, "service_legs": 6,
+                                                "complaints": 0}
     assert evidence.verdict_id().startswith("Cocok: rantai hash utuh (32 kejadian)")

@@ -204,6 +204,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print("report: give --db and --config (a hub's report), or --central URL",
               file=sys.stderr)
         return 1
+    if args.complaints:
+        from hub.reports.cli import complaints_command
+
+        return complaints_command(args.db, args.config, args.period, args.format, args.out,
+                                  args.tenant)
     from hub.reports.cli import report_command
 
     return report_command(args.db, args.config, args.period, args.format, args.out,
@@ -314,6 +319,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--ikm-weight", choices=("exact", "0.11"), default="exact",
                         help="IKM element weight: exact = 1/9 (default) or the regulation's "
                         "0.11 (PermenPANRB 14/2017); the report states which")
+    report.add_argument("--complaints", action="store_true",
+                        help="write instead the period's complaints and suggestions with "
+                        "their texts and contacts (personal data, for the MPP's manager): "
+                        "--format csv (--out NAME.csv) or xlsx")
     report.set_defaults(handler=_cmd_report)
 
     verify = commands.add_parser(

@@ -65,3 +65,34 @@ def report_command(db: Path, config_path: Path, period_text: str, fmt: Format, o
         print(f"checked against the events in {evidence.seconds:.2f} s: "
               f"{evidence.verdict_en()}")
     return 0
+
+
+def complaints_command(db: Path, config_path: Path, period_text: str, fmt: Format, out: Path,
+                       tenant_id: str | None = None) -> int:
+    """Write the complaint texts for the manager; 0 on success, 1 on a problem."""
+    from hub.reports.complaints import write_complaint_texts
+
+    if fmt == "pdf" or out.suffix.lower() != f".{fmt}":
+        print(f"report --complaints: one CSV or XLSX file: give --format csv --out NAME.csv "
+              f"or --format xlsx --out NAME.xlsx (not {fmt} to {out.name})", file=sys.stderr)
+        return 1
+    try:
+        config = load_config(config_path)
+    except ConfigError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    try:
+        period = parse_period(period_text)
+    except ValueError as error:
+        print(f"--period: {error}", file=sys.stderr)
+        return 1
+    try:
+        written = write_complaint_texts(db, config, period, out, tenant_id)
+    except (FileNotFoundError, ValueError, sqlite3.Error) as error:
+        print(f"report: {error}", file=sys.stderr)
+        return 1
+    print(f"{written.path}: {period.label()}, {written.count} complaints and suggestions "
+          "(personal data: keep it to the MPP's manager)")
+    print(f"event log head: seq {written.head.seq} hash {written.head.hash}")
+    return 0

@@ -17,8 +17,9 @@ from itertools import chain
 from zoneinfo import ZoneInfo
 
 from hub.config import MallConfig
+from hub.reports import complaints as pengaduan
+from hub.reports import legs, skm
 from hub.reports import queries as q
-from hub.reports import skm
 from hub.reports.evidence import Evidence, check_period
 from hub.reports.period import Period
 from hub.reports.stats import EMPTY, Summary, count_within, share, summarize
@@ -142,6 +143,20 @@ class Report:
     skm_by_service: list[skm.SkmResult]
     skm_profile: list[tuple[str, str, int]] = field(default_factory=list)
     skm_answers: list[skm.SurveyAnswer] = field(default_factory=list)
+    complaints: list[pengaduan.ComplaintLine] = field(default_factory=list)
+    """Complaints and suggestions per tenant (counts only: texts are in their own export)."""
+    complaint_categories: list[tuple[str, str]] = field(default_factory=list)
+    """(id, Indonesian name) of the configured categories, in order."""
+    journeys: list[legs.JourneyLine] = field(default_factory=list)
+    journeys_total: legs.JourneyLine | None = None
+    staff_by_counter: list[legs.StaffLine] = field(default_factory=list)
+    staff_by_name: list[legs.StaffLine] = field(default_factory=list)
+    staff_by_bucket: list[legs.StaffLine] = field(default_factory=list)
+    """Per day (per month in a year's report), counter and staff name."""
+    legs_available: bool = True
+    """False for a log written before stints were recorded: journeys and staff unknown."""
+    counter_names: dict[str, str] = field(default_factory=dict)
+    """Counter id → name, from the configuration."""
 
 
 class _Names:
@@ -233,6 +248,10 @@ def _build(
     skm_sums = skm.skm_sums_by_service(connection, period, tenant_id)
     skm_profile = skm.respondent_profile(connection, period, tenant_id)
     answers = skm.raw_answers(connection, period, tenant_id) if with_answers else []
+    complaint_counts = pengaduan.complaint_counts(connection, period, tenant_id)
+    journey_rows = legs.journey_rows(connection, period, tenant_id)
+    staff = legs.staff_rows(connection, period, config, tenant_id)
+    legs_available = legs.has_legs(connection)
     names = _Names(config)
     tenant_name = names.tenant(tenant_id)[0] if tenant_id else None
     meta = ReportMeta(config.mpp.name, config.mpp.short_name, config.mpp.address, period,
@@ -243,12 +262,33 @@ def _build(
     totals = sum((row.counts for row in buckets), q.OutcomeCounts())
     times_total, times_by_tenant, times_by_service = _time_views(samples, names, tenant_id)
     skm_total, skm_by_tenant, skm_by_service = _skm_views(skm_sums, names, ikm_weight)
+    tenant_ids = names.tenant_ids(set(), tenant_id)
+    service_ids = names.service_ids(set(), tenant_id)
     return Report(
         meta, totals, by_bucket, by_tenant, by_service, by_category, matrix, times_total,
         times_by_tenant, times_by_service, _hour_matrix(hours),
         _kind_lines(kinds, "priority"), _kind_lines(kinds, "channel"),
         skm_total, skm_by_tenant, skm_by_service, skm_profile, answers,
+        pengaduan.complaint_lines(complaint_counts, tenant_ids,
+                                  {t: names.tenant(t)[0] for t in tenant_ids}),
+        [(c.id, c.name.get("id")) for c in config.mpp.complaints.categories],
+        legs.journey_lines(journey_rows, service_ids,
+                           {s: names.service(s) for s in service_ids},
+                           {s: names.tenant(svc.tenant)[1]
+                            for s, svc in names.services.items()}),
+        legs.all_journeys(journey_rows),
+        _staff_order(legs.rolled_up(staff, True, False, False), config),
+        _staff_order(legs.rolled_up(staff, False, True, False), config),
+        _staff_order(staff, config), legs_available,
+        {c.id: c.name for c in config.counters},
     )
+
+
+def _staff_order(lines: list[legs.StaffLine], config: MallConfig) -> list[legs.StaffLine]:
+    """Staff lines by bucket, then counter in configuration order, then name."""
+    order = {c.id: n for n, c in enumerate(config.counters)}
+    return sorted(lines, key=lambda line: (line.bucket, order.get(line.counter_id, 1 << 30),
+                                           line.counter_id, line.staff))
 
 
 def closing_time(config: MallConfig, day: dt.date) -> dt.datetime:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from hub.reports import legs
 from hub.reports.evidence import describe_id
 from hub.reports.period import MONTHS_ID, WEEKDAYS_ID
 from hub.reports.report import CountLine, Report, TimeLine
@@ -225,6 +226,7 @@ def report_tables(report: Report) -> list[Table]:
                 k.mean_wait_minutes] for k in report.channels]),
     ]
     tables += _skm_tables(report)
+    tables += [_complaints_table(report), _journeys_table(report), *_staff_tables(report)]
     evidence = report.meta.evidence
     if evidence is not None:
         tables.append(Table(
@@ -313,6 +315,114 @@ def _skm_tables(report: Report) -> list[Table]:
         in_pdf=False,
     )
     return [*tables, answers]
+
+
+def _complaints_table(report: Report) -> Table:
+    """Complaints and suggestions per tenant and category: counts, never texts or contacts."""
+    categories = report.complaint_categories
+    lines = [line for line in report.complaints if line.total]
+    rows: list[list[Cell]] = [
+        [line.label, line.complaints, line.suggestions, line.total,
+         *(line.by_category.get(c, 0) for c, _ in categories)] for line in lines]
+    if rows:
+        rows.append(["Jumlah", *(sum(int(r[i] or 0) for r in rows)
+                                 for i in range(1, 4 + len(categories)))])
+    note = ("Pengaduan dan saran dari tablet survei, menurut instansi loket tempat tablet "
+            "berada; per kategori: pengaduan dan saran bersama. Isi dan kontak tidak dimuat "
+            "di laporan ini (data pribadi): pengelola MPP mengekspornya dengan python -m hub "
+            "report --complaints.")
+    if not rows:  # printed on one line in the PDF: short
+        note = "Tidak ada pengaduan atau saran pada periode ini."
+    return Table("pengaduan", "Pengaduan dan saran per instansi",
+                 [Column("Instansi", "text"), Column("Pengaduan"), Column("Saran"),
+                  Column("Jumlah")] + [Column(name) for _, name in categories],
+                 rows, totals_row=bool(rows), note=note)
+
+
+JOURNEY_NOTE = ("Perjalanan: satu kunjungan dari tiket diambil sampai selesai dilayani di "
+                "loket terakhir; pengalihan ke layanan atau loket lain tetap satu tiket. "
+                "Dihitung untuk perjalanan yang selesai dilayani, menurut layanan (izin) "
+                "tiket pertama. Loket: jumlah loket berbeda yang dilalui. Waktu total: dari "
+                "tiket diambil sampai selesai di loket terakhir (termasuk menunggu). P90: 90 % "
+                "perjalanan tidak lebih dari ini.")
+
+
+def _journey_cells(line: legs.JourneyLine) -> list[Cell]:
+    spread = line.by_counters
+    c, t = line.counters, line.total_time
+    return [line.journeys, spread.get(1, 0), spread.get(2, 0),
+            sum(n for passed, n in spread.items() if passed >= 3),
+            c.mean, c.median, c.p90, t.mean_minutes, t.median_minutes, t.p90_minutes]
+
+
+def _journeys_table(report: Report) -> Table:
+    """Counters passed and total time per permit/service: the figure to bring down."""
+    rows: list[list[Cell]] = [[line.label, line.tenant, *_journey_cells(line)]
+                              for line in report.journeys]
+    total = report.journeys_total
+    if rows and total is not None:
+        rows.append(["Semua layanan", "", *_journey_cells(total)])
+    note = JOURNEY_NOTE if report.legs_available else (
+        "Tidak diketahui: log ini ditulis sebelum hub mencatat loket per kunjungan.")
+    return Table(
+        "perjalanan", "Perjalanan pengunjung: loket dilalui dan waktu total per layanan",
+        [Column("Layanan", "text"), Column("Instansi", "text"), Column("Perjalanan selesai"),
+         Column("1 loket"), Column("2 loket"), Column("3+ loket"),
+         Column("Rata-rata loket", "decimal"), Column("Median loket", "decimal"),
+         Column("P90 loket", "decimal"), Column("Rata-rata waktu total (menit)", "minutes"),
+         Column("Median waktu total (menit)", "minutes"),
+         Column("P90 waktu total (menit)", "minutes")],
+        rows, totals_row=bool(rows), note=note)
+
+
+STAFF_COLUMNS = [Column("Selesai dilayani"), Column("Dialihkan"), Column("Tidak hadir"),
+                 Column("Rata-rata layanan (menit)", "minutes")]
+STAFF_NOTE = ("Selesai dilayani: kunjungan yang diselesaikan di loket itu. Dialihkan: "
+              "dikirim dari loket itu ke layanan atau loket lain. Rata-rata layanan: waktu "
+              "melayani per pengunjung (selesai dan dialihkan). Nama petugas menurut isian "
+              "saat loket dibuka.")
+
+
+def _staff_cells(line: legs.StaffLine) -> list[Cell]:
+    return [line.served, line.transferred, line.no_show, line.mean_service_minutes]
+
+
+def _staff_tables(report: Report) -> list[Table]:
+    """Visitors served and mean service time per counter, per staff name, per day or month."""
+    counter_names = report.counter_names
+    staff_at: dict[str, list[str]] = {}
+    counters_of: dict[str, list[str]] = {}
+    for line in report.staff_by_bucket:
+        names = staff_at.setdefault(line.counter_id, [])
+        if line.staff not in names:
+            names.append(line.staff)
+        counters = counters_of.setdefault(line.staff, [])
+        label = counter_names.get(line.counter_id, line.counter_id)
+        if label not in counters:
+            counters.append(label)
+    note = STAFF_NOTE if report.legs_available else (
+        "Tidak diketahui: log ini ditulis sebelum hub mencatat loket per kunjungan.")
+    per_counter = Table(
+        "kinerja_loket", "Kinerja per loket",
+        [Column("Loket", "text"), Column("Petugas", "text"), *STAFF_COLUMNS],
+        [[counter_names.get(line.counter_id, line.counter_id),
+          ", ".join(sorted(staff_at.get(line.counter_id, []))), *_staff_cells(line)]
+         for line in report.staff_by_counter], note=note)
+    per_staff = Table(
+        "kinerja_petugas", "Kinerja per petugas",
+        [Column("Petugas", "text"), Column("Loket", "text"), *STAFF_COLUMNS],
+        [[line.staff, ", ".join(counters_of.get(line.staff, [])), *_staff_cells(line)]
+         for line in sorted(report.staff_by_name, key=lambda line: line.staff)], note=note)
+    bucket = "Bulan" if report.meta.period.kind == "year" else "Tanggal"
+    per_bucket = Table(
+        "kinerja_harian" if bucket == "Tanggal" else "kinerja_bulanan",
+        f"Kinerja petugas per {'hari' if bucket == 'Tanggal' else 'bulan'}",
+        [Column(bucket, "text"), Column("Loket", "text"), Column("Petugas", "text"),
+         *STAFF_COLUMNS],
+        [[line.bucket, counter_names.get(line.counter_id, line.counter_id), line.staff,
+          *_staff_cells(line)] for line in report.staff_by_bucket],
+        note=note, in_pdf=report.meta.period.kind != "day")
+    return [per_counter, per_staff, per_bucket]
 
 
 def info_rows(report: Report) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Command line: `python -m counter_display {counter,hall} --config PATH --device ID`.
+"""Command line: `python -m counter_display APP --settings FILE` (or --config and --device).
 
 Each subcommand is an `App` (see launch.py) listed in `APPS`: its role, its own
 options and a `run(launch)` that starts Qt. To add one (survey, supervisor), write
@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 from counter_display.counter.app import COUNTER_APP
 from counter_display.hall.app import HALL_APP
-from counter_display.launch import App, StartupError, prepare
+from counter_display.launch import App, StartupError, add_device_arguments, prepare
 from counter_display.supervisor.app import SUPERVISOR_APP
 from counter_display.survey.app import SURVEY_APP
 
@@ -25,13 +24,8 @@ APPS: list[App] = [COUNTER_APP, HALL_APP, SURVEY_APP, SUPERVISOR_APP]
 
 
 def _common_arguments(parser: argparse.ArgumentParser, role: str) -> None:
-    """Add the options every app shares (config, device, hub, verbosity)."""
-    parser.add_argument("--config", required=True, type=Path,
-                        help="mall configuration (TOML)")
-    parser.add_argument("--device", required=True,
-                        help=f"this device's id in the config (role = \"{role}\")")
-    parser.add_argument("--hub", metavar="URL",
-                        help="hub address (default: ws://HOST:PORT from [hub] in the config)")
+    """Add the options every app shares (settings or config, device, hub, verbosity)."""
+    add_device_arguments(parser, role)
     # Also accepted before the subcommand (see build_parser); SUPPRESS keeps this one from
     # resetting a -v given there.
     parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,

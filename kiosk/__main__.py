@@ -1,10 +1,9 @@
-"""Run the kiosk: `python -m kiosk --config PATH --device ID [--hub URL] [--fullscreen]`."""
+"""Run the kiosk: `python -m kiosk --settings FILE` (demo: --config PATH --device ID)."""
 
 from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from pathlib import Path
 
@@ -13,15 +12,16 @@ log = logging.getLogger("kiosk")
 
 def build_parser() -> argparse.ArgumentParser:
     """Describe the options (shown by --help)."""
+    from counter_display.launch import add_device_arguments
+
     parser = argparse.ArgumentParser(
         prog="python -m kiosk",
         description="Antrean MPP touchscreen kiosk: visitors pick a tenant and a service and "
-        "take a printed queue number. Relative printer paths in the configuration are taken "
-        "from the current directory.",
+        "take a printed queue number. On a kiosk PC: --settings FILE (its printer is in it; "
+        "relative printer paths start at the file's folder). For the one-PC demo: --config "
+        "and --device (relative printer paths start at the current directory).",
     )
-    parser.add_argument("--config", required=True, type=Path, help="mall configuration (TOML)")
-    parser.add_argument("--device", required=True, help="this kiosk's device id in the config")
-    parser.add_argument("--hub", help="hub URL (default: ws://HOST:PORT from [hub] in config)")
+    add_device_arguments(parser, "kiosk")
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen (kiosk mode)")
     parser.add_argument("--height", type=int, default=1080,
                         help="window height in pixels when not full screen (default 1080)")
@@ -30,68 +30,51 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start the kiosk app; exit 1 with every problem listed if the config is unusable."""
+    """Start the kiosk app; exit 1 with every problem listed if it cannot start."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from hub.config import ConfigError, load_config
+    from counter_display.launch import StartupError, prepare
 
     try:
-        config = load_config(args.config)
-    except ConfigError as error:
-        for problem in error.problems:
-            log.error("%s", problem)
+        launch = prepare(args, "kiosk")
+    except StartupError as error:
+        for line in error.lines:
+            log.error("%s", line)
         return 1
-    try:
-        device = config.device(args.device)
-    except KeyError:
-        kiosks = ", ".join(d.id for d in config.devices if d.role == "kiosk") or "none"
-        log.error("%s: no device %r (kiosks in this file: %s)", args.config, args.device, kiosks)
-        return 1
-    if device.role != "kiosk" or device.printer is None:
-        log.error("%s: device %r is a %s%s; a kiosk needs role = \"kiosk\" and a printer",
-                  args.config, device.id, device.role,
-                  "" if device.printer else " without a printer")
+    config, device, settings = launch.config, launch.device, launch.start.printer
+    where = (f"{args.settings}: [printer]" if args.settings
+             else f"{args.config}: devices.{device.id}.printer")
+    if settings is None:
+        log.error("%s: missing; a kiosk needs its ticket printer (docs/printing.md)", where)
         return 1
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from hub.client.qt_bridge import HubBridge
+    from counter_display.qtapp import application, run_until_quit
     from kiosk.flow import KioskFlow
     from kiosk.printing import PrintService
     from kiosk.tickets import printer_target
     from kiosk.window import KioskWindow
     from ticket_printer import PrinterError, open_printer
 
-    base = Path.cwd()
+    base = args.settings.resolve().parent if args.settings else Path.cwd()
     try:
-        printer = open_printer(printer_target(device.printer, base))
+        printer = open_printer(printer_target(settings, base))
     except PrinterError as error:
-        log.error("%s: devices.%s.printer: %s", args.config, device.id, error)
+        log.error("%s: %s", where, error)
         return 1
-    app = QApplication(sys.argv[:1])
-    url = args.hub or f"ws://{config.hub.host}:{config.hub.port}"
-    bridge = HubBridge(url, device.id, device.token)
+    app = application("Antrean MPP — anjungan")
+    bridge = launch.bridge()
     printing = PrintService(printer)
-    flow = KioskFlow(config, bridge, printing, device.printer, base)
+    flow = KioskFlow(config, bridge, printing, settings, base)
     window = KioskWindow(config, bridge, flow, height=args.height)
     if args.fullscreen:
         window.showFullScreen()
     else:
         window.show()
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
-    signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    wake = QTimer(interval=200)  # let Python run its signal handlers while Qt waits
-    wake.timeout.connect(lambda: None)
-    wake.start()
-    bridge.start()
     printing.check_status()
-    log.info("kiosk %s started, hub %s, printer %s", device.id, url, printer.target.describe())
-    code = app.exec()
-    bridge.stop()
-    printing.shutdown()
-    return int(code)
+    log.info("kiosk %s started, hub %s, printer %s", device.id, launch.hub_url,
+             printer.target.describe())
+    return run_until_quit(app, bridge, printing.shutdown, start=launch.start)
 
 
 if __name__ == "__main__":

@@ -19,19 +19,18 @@ def _run(launch: Launch) -> int:
     from counter_display.counter.controller import CounterController
     from counter_display.counter.window import CounterWindow
     from counter_display.qtapp import application, run_until_quit
-    from hub.client.qt_bridge import HubBridge
 
     app = application("Antrean MPP — loket")
     device = launch.device
     assert device.counter is not None  # config validation: counter devices name a counter
-    bridge = HubBridge(launch.hub_url, device.id, device.token, launch.ssl_context)
+    bridge = launch.bridge()
     controller = CounterController(bridge, launch.config, device.counter)
     window = CounterWindow(controller, staff=launch.args.staff)
     if launch.args.fullscreen:
         window.showFullScreen()
     else:
         window.show()
-    return run_until_quit(app, bridge)
+    return run_until_quit(app, bridge, start=launch.start)
 
 
 COUNTER_APP = App(

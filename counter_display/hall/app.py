@@ -57,7 +57,6 @@ def _run(launch: Launch) -> int:
     """Start the hall display (and the announcer with --announce)."""
     from counter_display.hall.display import HallDisplay
     from counter_display.qtapp import application, run_until_quit
-    from hub.client.qt_bridge import HubBridge
 
     args = launch.args
     if args.announce and args.clips is not None and not args.clips.is_dir():
@@ -69,7 +68,7 @@ def _run(launch: Launch) -> int:
                     "chime until it is")
     app = application("Antrean MPP — layar")
     device = launch.device
-    bridge = HubBridge(launch.hub_url, device.id, device.token, launch.ssl_context)
+    bridge = launch.bridge()
     display = HallDisplay(launch.config, device, bridge, launch.config_dir)
     announcements = None
     if args.announce:
@@ -89,7 +88,8 @@ def _run(launch: Launch) -> int:
     else:
         display.resize(*args.size)
         display.show()
-    return run_until_quit(app, bridge, announcements.close if announcements else None)
+    return run_until_quit(app, bridge, announcements.close if announcements else None,
+                          start=launch.start)
 
 
 HALL_APP = App(

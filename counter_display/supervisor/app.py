@@ -25,12 +25,11 @@ def _run(launch: Launch) -> int:
     from counter_display.supervisor.controller import SupervisorController
     from counter_display.supervisor.ikm import HubReports
     from counter_display.supervisor.window import SupervisorWindow
-    from hub.client.qt_bridge import HubBridge
 
     args = launch.args
     app = application("Antrean MPP — dasbor")
     device = launch.device
-    bridge = HubBridge(launch.hub_url, device.id, device.token, launch.ssl_context)
+    bridge = launch.bridge()
     controller = SupervisorController(bridge, launch.config)
     # Today's IKM and the reports come from the hub (GET /reports), with this token: the
     # dashboard needs no copy of the hub's database.
@@ -41,7 +40,7 @@ def _run(launch: Launch) -> int:
     else:
         window.resize(*args.size)
         window.show()
-    return run_until_quit(app, bridge)
+    return run_until_quit(app, bridge, start=launch.start)
 
 
 SUPERVISOR_APP = App(

@@ -22,12 +22,11 @@ def _run(launch: Launch) -> int:
     from counter_display.qtapp import application, run_until_quit
     from counter_display.survey.flow import SurveyController
     from counter_display.survey.screen import SurveyScreen
-    from hub.client.qt_bridge import HubBridge
 
     app = application("Antrean MPP — survei")
     device = launch.device
     assert device.counter is not None  # config validation: survey devices name a counter
-    bridge = HubBridge(launch.hub_url, device.id, device.token, launch.ssl_context)
+    bridge = launch.bridge()
     controller = SurveyController(bridge, launch.config, device.counter,
                                   idle_timeout_ms=max(10, launch.args.idle_timeout) * 1000)
     screen = SurveyScreen(controller)
@@ -36,7 +35,7 @@ def _run(launch: Launch) -> int:
         screen.showFullScreen()
     else:
         screen.show()
-    return run_until_quit(app, bridge)
+    return run_until_quit(app, bridge, start=launch.start)
 
 
 SURVEY_APP = App(

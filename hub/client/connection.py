@@ -136,6 +136,12 @@ class HubClient:
     """Called for every event/snapshot/update/pong after the view was updated."""
     on_state: Callable[[ConnectionState], None] | None = None
     on_late_result: Callable[[Result], None] | None = None
+    mall_version: str | None = None
+    """The mall configuration's version this device runs with (None: it has its own mall
+    file and never asks); sent in every hello (protocol §7.1)."""
+    on_mall_changed: Callable[[Welcome], None] | None = None
+    """Called when a welcome brings another configuration than `mall_version`: the hub was
+    restarted with a changed mall file, and the app should restart its screens with it."""
     backoff_initial: float = 0.2
     backoff_max: float = 5.0
     refused_delay: tuple[float, float] = (30.0, 60.0)
@@ -244,7 +250,8 @@ class HubClient:
                            ping_interval=10, ping_timeout=10, max_size=8 * 1024 * 1024,
                            close_timeout=2) as connection:
             await connection.send(p.Hello(type="hello", device_id=self.device_id,
-                                          token=self.token).model_dump_json())
+                                          token=self.token, mall_version=self.mall_version)
+                                  .model_dump_json(exclude_none=True))
             try:
                 first = parse_hub_message(await asyncio.wait_for(connection.recv(), 10))
             except ConnectionClosed as closed:
@@ -263,6 +270,8 @@ class HubClient:
             self._connection = connection
             self._connection_number += 1
             self.welcome = first
+            if first.mall is not None and self.on_mall_changed is not None:
+                self.on_mall_changed(first)
             self._reset_view(first.snapshot, first.seq, first.hub_time)
             self._set_state("online", "")
             assert self._online is not None

@@ -47,6 +47,8 @@ class HubBridge(QObject):
     """(token, Result or None, ErrorMessage or None) for each `send()` call."""
     lateResult = Signal(object)
     """A Result: the hub carried out a request after it had timed out (see HubClient)."""
+    mallChanged = Signal(object)
+    """A Welcome carrying another mall configuration than the app started with."""
 
     def __init__(
         self,
@@ -55,6 +57,7 @@ class HubBridge(QObject):
         token: str,
         ssl_context: ssl.SSLContext | None = None,
         parent: QObject | None = None,
+        mall_version: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.client = HubClient(
@@ -62,6 +65,8 @@ class HubBridge(QObject):
             on_message=self.messageReceived.emit,
             on_state=self._state,
             on_late_result=self.lateResult.emit,
+            mall_version=mall_version,
+            on_mall_changed=self.mallChanged.emit,
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

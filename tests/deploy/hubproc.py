@@ -57,12 +57,12 @@ class HubProcess:
 
 @contextmanager
 def hub_process(config: Path, db: Path, *extra: str, host: str = "127.0.0.1",
-                netns: str | None = None) -> Iterator[HubProcess]:
-    """Start a hub on port 0 (optionally inside a network namespace); always stop it."""
+                netns: str | None = None, port: int = 0) -> Iterator[HubProcess]:
+    """Start a hub (port 0: the OS chooses; optionally in a network namespace); always stop it."""
     port_file = db.with_suffix(".port")
     port_file.unlink(missing_ok=True)
     command = [sys.executable, "-m", "hub", "serve", "--config", str(config), "--db", str(db),
-               "--host", host, "--port", "0", "--port-file", str(port_file), *extra]
+               "--host", host, "--port", str(port), "--port-file", str(port_file), *extra]
     if netns is not None:
         command = ["ip", "netns", "exec", netns, *command]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -36,6 +36,6 @@ def test_a_broken_config_is_refused_with_every_problem(tmp_path: Path) -> None:
 def test_a_device_that_is_not_a_kiosk_is_refused() -> None:
     done = run_kiosk("--config", "config/example-mpp.toml", "--device", "counter-loket-01")
     assert done.returncode == 1
-    assert "is a counter" in done.stderr
+    assert "role = 'counter', but this app needs role = 'kiosk'" in done.stderr
     done = run_kiosk("--config", "config/example-mpp.toml", "--device", "kiosk-9")
     assert done.returncode == 1 and "kiosk-1" in done.stderr  # lists the kiosks there are

@@ -78,7 +78,7 @@ def _parse_clock(value: object) -> object:
         hours, minutes, *seconds = (int(part) for part in value.split(":"))
         if hours > 23 or minutes > 59 or (seconds and seconds[0] > 59):
             raise ValueError(f"not a time of day: {value!r}")
-        return dt.time(hours, minutes, *seconds)
+        return dt.time(hours, minutes, seconds[0] if seconds else 0)
     if not isinstance(value, dt.time):
         # pydantic would read a number as seconds since midnight (UTC), which then
         # cannot be compared with the other, naive, times: refuse it here instead.

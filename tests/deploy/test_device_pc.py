@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from hub.__main__ import main
-from hub.client.tls import pinned_context
 from hub.client.startup import MallCache, public_config
+from hub.client.tls import pinned_context
 from hub.config import load_config
 from hub.config.public import public_mall, served_public_url
 from tests.deploy.hubproc import EXAMPLE, ROOT, HubProcess, hub_process
@@ -60,7 +60,7 @@ def health(hub: HubProcess) -> dict[str, object]:
     assert hub.fingerprint is not None
     with urllib.request.urlopen(f"https://127.0.0.1:{hub.port}/health", timeout=10,
                                 context=pinned_context(hub.fingerprint)) as answer:
-        return json.loads(answer.read())  # type: ignore[no-any-return]
+        return dict(json.loads(answer.read()))
 
 
 def wait_connected(hub: HubProcess, times: int) -> None:

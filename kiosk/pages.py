@@ -129,6 +129,28 @@ class WelcomePage(Page):
         languages.addStretch(1)
         self.outer.addLayout(languages)
         self.outer.addStretch(2)
+        self.outer.addLayout(lapor_row(self, config, language))
+
+
+def lapor_row(page: Page, config: MallConfig, language: str) -> QHBoxLayout:
+    """Where to complain (SP4N-LAPOR!): its QR code and text, at the foot of the home screen."""
+    complaints = config.mpp.complaints
+    row = QHBoxLayout()
+    row.addStretch(1)
+    code = QLabel()
+    code.setObjectName("laporQr")
+    code.setPixmap(qr_pixmap(complaints.lapor_url, int(page.pt(130))))
+    code.setToolTip(complaints.lapor_url)
+    row.addWidget(code)
+    row.addSpacing(int(page.pt(18)))
+    text = QVBoxLayout()
+    text.addStretch(1)
+    text.addWidget(label(complaints.lapor_text.get(language), page.pt(15), bold=True))
+    text.addWidget(label(t("lapor_scan", language), page.pt(12)))
+    text.addStretch(1)
+    row.addLayout(text)
+    row.addStretch(1)
+    return row
 
 
 class TenantsPage(Page):

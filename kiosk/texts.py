@@ -12,6 +12,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "touch_to_start": ("Sentuh untuk mengambil nomor antrean",
                        "Touch to take a queue number"),
     "choose_tenant": ("Pilih instansi", "Choose an agency"),
+    "lapor_scan": ("Pindai dengan ponsel untuk menyampaikan pengaduan atau saran.",
+                   "Scan with your phone to file a complaint or a suggestion."),
     "choose_service": ("Pilih layanan", "Choose a service"),
     "search": ("Cari layanan…", "Search services…"),
     "search_results": ("Hasil pencarian", "Search results"),

@@ -98,6 +98,8 @@ def ticket_data(
         bring_note=", ".join(requirements[:3]),
         status_url=status_url(config, issued.ticket_id),
         footer=config.mpp.ticket_footer.get(language),
+        complaint_url=config.mpp.complaints.lapor_url,
+        complaint_text=config.mpp.complaints.lapor_text.get(language),
         language="en" if language == "en" else "id",
         priority_label=priority,
         logo_path=logo if logo and logo.exists() else None,

@@ -31,6 +31,9 @@ LOGO_MAX_HEIGHT = 120
 QR_SHARE_OF_WIDTH = 0.5
 QR_MAX_MODULE = 6
 """Dots per QR module at most: about 25 mm for a status URL on 80 mm paper."""
+COMPLAINT_QR_SHARE_OF_WIDTH = 0.3
+COMPLAINT_QR_MAX_MODULE = 4
+"""The complaint QR code is smaller: the ticket's own status comes first."""
 SMALL_LINE_SPACING = 24
 """Line pitch for Font B paragraphs; the default 30 dots leaves 17-dot text looking sparse."""
 
@@ -129,13 +132,17 @@ class _Writer:
         self.style(align="left")
         self.printer.image(canvas.convert("1"), impl="bitImageRaster", center=False)
 
-    def qr(self, payload: str) -> None:
-        """Print a QR code centred: natively (GS ( k) when the profile can, else as a picture."""
+    def qr(self, payload: str, share: float = QR_SHARE_OF_WIDTH,
+           max_module: int = QR_MAX_MODULE) -> None:
+        """Print a QR code centred: natively (GS ( k) when the profile can, else as a picture.
+
+        At most `share` of the paper wide, with modules of at most `max_module` dots.
+        """
         matrix = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
         matrix.add_data(payload)
         matrix.make(fit=True)
         modules = matrix.modules_count
-        size = max(1, min(QR_MAX_MODULE, int(self.paper.width_dots * QR_SHARE_OF_WIDTH) // modules))
+        size = max(1, min(max_module, int(self.paper.width_dots * share) // modules))
         self.style(align="center")
         if self.printer.profile.supports("qrCode"):
             self.printer.qr(payload, ec=QR_ECLEVEL_M, size=size, native=True)
@@ -171,6 +178,7 @@ class _Ticket:
         self.bring(labels["bring"])
         self.qr(labels["scan"])
         self.footer(labels["keep"])
+        self.complaints()
         self.out.cut()
 
     def header(self) -> None:
@@ -241,6 +249,17 @@ class _Ticket:
         self.out.paragraph(keep_note, small=True)
         self.out.feed_dots(6)
         self.out.paragraph(self.ticket.footer, small=True)
+
+    def complaints(self) -> None:
+        """Where to complain (SP4N-LAPOR!): a small QR code with its caption, last."""
+        if not self.ticket.complaint_url:
+            return
+        self.out.feed_dots(16)
+        self.out.qr(self.ticket.complaint_url, COMPLAINT_QR_SHARE_OF_WIDTH,
+                    COMPLAINT_QR_MAX_MODULE)
+        if self.ticket.complaint_text:
+            self.out.feed_dots(6)
+            self.out.paragraph(self.ticket.complaint_text, small=True)
 
 
 def _load_logo(ticket: TicketData, paper: Paper) -> Image.Image | None:

@@ -37,6 +37,10 @@ class TicketData:
     status_url: str | None = None
     """Payload of the QR code; ``None`` prints no QR code."""
     footer: str = ""
+    complaint_url: str | None = None
+    """Payload of a second, smaller QR code: where to file a complaint (SP4N-LAPOR!)."""
+    complaint_text: str = ""
+    """Printed under the complaint QR code, e.g. "Pengaduan: SP4N-LAPOR! (lapor.go.id)"."""
     language: Language = "id"
     priority_label: str | None = None
     """E.g. ``"Prioritas: Lansia"``; printed reversed under the number."""

@@ -54,7 +54,7 @@ class Kiosk:
 
 
 def start_kiosk(qtbot: Any, tmp_path: Path, printer: dict[str, Any],
-                hub: HubThread) -> Kiosk:
+                hub: HubThread, config: MallConfig | None = None) -> Kiosk:
     from hub.client.qt_bridge import HubBridge
     from kiosk.flow import KioskFlow
     from kiosk.printing import PrintService
@@ -62,7 +62,7 @@ def start_kiosk(qtbot: Any, tmp_path: Path, printer: dict[str, Any],
     from kiosk.window import KioskWindow
     from ticket_printer import open_printer
 
-    config = kiosk_mall(printer)
+    config = config or kiosk_mall(printer)
     settings = config.device("kiosk-1").printer
     assert settings is not None
     bridge = HubBridge(hub.url, "kiosk-1", TOKENS["kiosk-1"])

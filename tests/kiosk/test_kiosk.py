@@ -231,7 +231,9 @@ def test_printed_bytes_carry_the_number_and_qr(qtbot: Any, tmp_path: Path) -> No
     decoded = decode((tmp_path / "printer.bin").read_bytes(), width_dots=384)
     number = decoded.line_with("A-001")
     assert number.align == "center"
-    assert [qr.payload for qr in decoded.qr_codes] == ["https://mpp.test/t/2026-11-23/A-001"]
+    # The ticket's status first, then where to complain (the default SP4N-LAPOR! link).
+    assert [qr.payload for qr in decoded.qr_codes] == ["https://mpp.test/t/2026-11-23/A-001",
+                                                       "https://www.lapor.go.id"]
     assert len(decoded.cuts) == 1
     assert not [line for line in decoded.lines if line.overflowed]
 

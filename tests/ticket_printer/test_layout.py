@@ -48,6 +48,26 @@ def test_qr_code_carries_the_status_url_centred(ticket: TicketData, paper: Paper
     assert 3 <= qr.module_size <= 6
 
 
+LAPOR_URL = "https://www.lapor.go.id"
+LAPOR_TEXT = "Pengaduan dan aspirasi: SP4N-LAPOR! (lapor.go.id)"
+
+
+def test_the_complaint_qr_comes_last_smaller_than_the_status_qr(paper: Paper) -> None:
+    result = rendered(make_ticket(complaint_url=LAPOR_URL, complaint_text=LAPOR_TEXT), paper)
+    status, lapor = result.qr_codes
+    assert (status.payload, lapor.payload) == (STATUS_URL, LAPOR_URL)
+    assert lapor.align == "center" and lapor.error_correction == "M"
+    assert 3 <= lapor.module_size < status.module_size
+    assert " ".join(result.texts).endswith(LAPOR_TEXT)  # its caption is the last text
+    assert isinstance(result.elements[-1], Cut)
+
+
+def test_no_complaint_url_prints_no_second_qr(paper: Paper) -> None:
+    result = rendered(make_ticket(complaint_url=None, complaint_text=LAPOR_TEXT), paper)
+    assert [qr.payload for qr in result.qr_codes] == [STATUS_URL]
+    assert LAPOR_TEXT not in " ".join(result.texts)
+
+
 def test_no_status_url_prints_no_qr_and_no_scan_caption(paper: Paper) -> None:
     result = rendered(make_ticket(status_url=None), paper)
     assert result.qr_codes == []

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hub import appointment_log
 from hub.config import MallConfig
 from hub.engine import QueueEngine, QueueError
 from hub.engine import events as ev
@@ -105,6 +106,10 @@ class HubCore:
         self.next_seq = self.log.last_seq
         """The seq the next prepared event gets (ahead of the log while commits are pending)."""
         count = 0
+        # Appointments are booked days ahead: their bookings before today come first.
+        for event in appointment_log.earlier_events(self.log.connection):
+            self.engine.apply(event)
+            count += 1
         for logged in self.log.current_day_events():
             self.engine.apply(logged.event)
             count += 1

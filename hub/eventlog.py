@@ -34,9 +34,12 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
+from hub import appointment_log
 from hub.engine import events as ev
 
 GENESIS_HASH = "0" * 64
+APPOINTMENT_PROJECTED = ev.APPOINTMENT_EVENT_TYPES | {"ticket_cancelled"}
+"""Events that change the `appointments` table (hub/appointment_log.py)."""
 
 SURVEYS_TABLE = """
 CREATE TABLE surveys (
@@ -145,6 +148,7 @@ class EventLog:
 
     def _create_schema(self) -> None:
         db = self.db
+        appointment_log.create_table(self.connection)
         if "events" not in db.table_names():
             db["events"].create(  # type: ignore[union-attr]
                 {"seq": int, "at": str, "type": str, "payload": str, "hash": str}, pk="seq"
@@ -261,6 +265,8 @@ class EventLog:
         """Keep the visits table (and day index) in step with one event."""
         execute = self.connection.execute
         at = event.at.isoformat()
+        if event.type in APPOINTMENT_PROJECTED:
+            appointment_log.project(execute, seq, event, self.timezone)
         match event:
             case ev.BusinessDayStarted():
                 execute(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from hub.engine import OnBreak, QueueError, ServiceUnavailable
+from hub.engine.appointments import AppointmentRefused
 
 _DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
@@ -38,6 +39,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "The service is not taking tickets now."),
     "on_break": ("Pemanggilan menunggu sampai waktu istirahat selesai.",
                  "Calls wait until the break ends."),
+    "appointment_refused": ("Pendaftaran online tidak dapat diproses.",
+                            "The appointment cannot be processed."),
 }
 
 UNAVAILABLE: dict[str, tuple[str, str]] = {
@@ -52,6 +55,32 @@ UNAVAILABLE: dict[str, tuple[str, str]] = {
     "priority_not_allowed": ("Layanan ini tidak memiliki antrean prioritas.",
                              "This service has no priority queue."),
 }
+
+
+APPOINTMENT: dict[str, tuple[str, str]] = {
+    "not_bookable": ("Layanan ini tidak menerima pendaftaran online.",
+                     "This service takes no online appointments."),
+    "not_a_slot": ("Tidak ada jadwal pada jam tersebut.", "No slot starts at that time."),
+    "holiday": ("Hari itu hari libur.", "That day is a public holiday."),
+    "closed_today": ("Layanan tidak buka pada hari itu.", "The service is closed that day."),
+    "slot_full": ("Jadwal tersebut sudah penuh. Silakan pilih jam lain.",
+                  "That slot is full. Please choose another time."),
+    "booking_closed": ("Pendaftaran untuk jadwal tersebut sudah ditutup.",
+                       "Booking for that slot has closed."),
+    "too_far_ahead": ("Tanggal tersebut belum dapat dipesan.",
+                      "That day cannot be booked yet."),
+    "code_taken": ("Kode pendaftaran sudah dipakai.", "That booking code is in use."),
+    "unknown_appointment": ("Kode pendaftaran tidak ditemukan. Periksa kembali kodenya.",
+                            "Booking code not found. Please check the code."),
+    "cancelled": ("Pendaftaran ini sudah dibatalkan.", "This appointment was cancelled."),
+    "missed": ("Jadwal pendaftaran ini sudah lewat.", "This appointment's time has passed."),
+    "already_checked_in": ("Pendaftaran ini sudah check-in dan sudah mendapat nomor antrean.",
+                           "This appointment is already checked in and has its ticket."),
+    "too_early": ("Check-in belum dibuka.", "Check-in is not open yet."),
+    "too_late": ("Waktu check-in sudah lewat. Silakan ambil nomor antrean biasa.",
+                 "Check-in time has passed. Please take an ordinary ticket."),
+}
+"""Why an appointment was refused, as the portal and the kiosk say it (`reason`)."""
 
 
 def opens_text(opens_at: dt.datetime) -> tuple[str, str]:
@@ -80,6 +109,17 @@ def describe_queue_error(error: QueueError) -> dict[str, object]:
             message_id, message_en = f"{message_id} {more_id}", f"{message_en} {more_en}"
             body["opens_at"] = error.opens_at.isoformat()
         body.update(message_id=message_id, message_en=message_en, reason=error.reason)
+    elif isinstance(error, AppointmentRefused):
+        message_id, message_en = APPOINTMENT.get(error.reason, TEXTS["appointment_refused"])
+        if error.when is not None and error.reason == "too_early":
+            message_id += f" Check-in mulai {error.when:%d/%m} pukul {error.when:%H.%M}."
+            message_en += f" Check-in opens {error.when:%d/%m} at {error.when:%H:%M}."
+        elif error.when is not None and error.reason in ("too_late", "booking_closed"):
+            message_id += f" (ditutup {error.when:%d/%m} pukul {error.when:%H.%M})"
+            message_en += f" (closed {error.when:%d/%m} at {error.when:%H:%M})"
+        body.update(message_id=message_id, message_en=message_en, reason=error.reason)
+        if error.when is not None:
+            body["at"] = error.when.isoformat()
     elif isinstance(error, OnBreak):
         message_id, message_en = break_text(error.reason_id, error.reason_en, error.ends_at)
         body.update(message_id=message_id, message_en=message_en,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from pydantic_core import from_json
 
 PROTOCOL_VERSION = 2
@@ -176,6 +176,37 @@ class SetRunningText(Request):
     text_en: Annotated[str, Field(max_length=500)] | None = None
 
 
+class CheckInAppointment(Request):
+    """Kiosk: a visitor who booked online gives the code (typed, or read by a scanner).
+
+    Answered like `issue_ticket`: a ticket of channel online (pending with
+    `await_print`), then the `appointment_checked_in` event.
+    """
+
+    type: Literal["check_in_appointment"]
+    code: Annotated[str, Field(min_length=1, max_length=32)]
+    language: Literal["id", "en"] = "id"
+    await_print: bool = False
+
+
+class BookAppointment(Request):
+    """Supervisor: book a slot for a visitor (at the desk, on the phone)."""
+
+    type: Literal["book_appointment"]
+    service_id: Ref
+    slot_start: AwareDatetime
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    contact: Annotated[str, Field(min_length=1, max_length=32)]
+    language: Literal["id", "en"] = "id"
+
+
+class CancelAppointment(Request):
+    """Supervisor: cancel a booked appointment by its code."""
+
+    type: Literal["cancel_appointment"]
+    code: Annotated[str, Field(min_length=1, max_length=32)]
+
+
 class CounterCommand(Request):
     """Counter terminal: a command for the device's own counter (no counter id is sent)."""
 
@@ -261,6 +292,7 @@ class CloseCounter(CounterCommand):
 ClientMessage = Annotated[
     Hello | Resync | Ping | IssueTicket | ConfirmTicket | ReprintTicket | CancelTicket
     | ReportDeviceStatus | SubmitSurvey | SubmitComplaint
+    | CheckInAppointment | BookAppointment | CancelAppointment
     | SetServiceClosed | SetCounterServices | SetDevicePaused | SetRunningText | CallNext
     | CallTicket | Recall | MarkNoShow | Park | ResumeParked | Transfer | Finish | OpenCounter
     | PauseCounter | ResumeCounter | CloseCounter,
@@ -275,12 +307,14 @@ COUNTER_COMMANDS: frozenset[str] = frozenset(
 
 ALLOWED: dict[str, frozenset[str]] = {
     "kiosk": frozenset({"issue_ticket", "confirm_ticket", "reprint_ticket", "cancel_ticket",
-                        "report_device_status"}),
+                        "report_device_status", "check_in_appointment"}),
     "display": frozenset({"report_device_status"}),
     "counter": COUNTER_COMMANDS | {"report_device_status"},
     "supervisor": frozenset({"set_service_closed", "set_counter_services", "set_device_paused",
-                             "set_running_text", "reprint_ticket"}),
+                             "set_running_text", "reprint_ticket", "book_appointment",
+                             "cancel_appointment"}),
     "survey": frozenset({"submit_survey", "submit_complaint", "report_device_status"}),
+    "portal": frozenset(),  # the HTTP API only (/api/v1/…); its hello is refused
 }
 """Requests each role may send (hello, resync and ping are open to all)."""
 

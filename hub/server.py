@@ -29,6 +29,7 @@ from websockets.http11 import Request, Response
 from hub.committer import GroupCommitter
 from hub.config.public import public_mall, served_public_url
 from hub.core import Command, CommandRefused, HubCore, Outcome
+from hub.http_body import HubConnection
 from hub.session import (  # noqa: F401  (re-exported: the limits' documented home)
     CLOSE_POLICY,
     MAX_DROPPED,
@@ -79,6 +80,7 @@ class HubServer:
             host,
             port,
             process_request=self._process_http,
+            create_connection=HubConnection,  # reads the API's POST bodies (hub/http_body.py)
             max_size=self.config.hub.max_message_bytes,
             max_queue=32,
             ping_interval=10,

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -48,6 +49,7 @@ from hub.config.public import PublicMall, public_mall
 from hub.config.tokens import Credentials
 from hub.core import Command, HubCore
 from hub.engine import InvalidArgument, QueueEngine
+from hub.engine.appointments import fresh_code
 from hub.engine import events as ev
 from hub.eventlog import Entry, LoggedEvent, RequestKey
 from hub.fanout import FanOut, Group, Send, Views, dumps, group_of
@@ -169,6 +171,9 @@ class HubSession:
         if device is None or not self.credentials.accepts(device.id, hello.token):
             log.warning("refused device %r: unknown device or wrong token", hello.device_id)
             return self._refuse(conn, "auth_failed", "authentication failed")
+        if device.role == "portal":
+            log.warning("refused device %r: a portal uses the HTTP API only", device.id)
+            return self._refuse(conn, "not_allowed", "a portal uses the HTTP API only")
         if hello.protocol != p.PROTOCOL_VERSION:
             log.warning("refused device %r: protocol %d", hello.device_id, hello.protocol)
             return self._refuse(conn, "unsupported_protocol", f"protocol {p.PROTOCOL_VERSION} only")
@@ -255,6 +260,8 @@ class HubSession:
         """The clock moved: a new day, unconfirmed prints, breaks, services opening or closing."""
         actions = self._write(self.core.prepare_day_start())
         actions += self.cancel_unconfirmed()
+        actions += self._write(self.core.prepare(
+            lambda engine, at: engine.mark_missed_appointments(at)))
         current_break = break_view(self.core.engine, self.core.clock())
         if current_break != self._last_break:
             self._last_break = current_break
@@ -380,6 +387,13 @@ class HubSession:
             "submit_complaint": lambda e, at: e.submit_complaint(
                 at, counter, me, m.kind, m.category, m.text, m.contact, m.ticket_id,
                 m.language),
+            "check_in_appointment": lambda e, at: e.check_in_appointment(
+                m.code, at, issued_by=me, pending=m.await_print),
+            "book_appointment": lambda e, at: e.book_appointment(
+                m.service_id, m.slot_start, at, name=m.name, contact=m.contact,
+                language=m.language, code=fresh_code(e.appointments, secrets.token_bytes),
+                booked_by=me, channel="supervisor"),
+            "cancel_appointment": lambda e, at: e.cancel_appointment(m.code, at, by=me),
             "submit_survey": lambda e, at: e.submit_survey(
                 m.ticket_id, m.answers, at, counter_id=counter, comment=m.comment,
                 profile={"age_band": m.age_band, "gender": m.gender,

@@ -32,6 +32,7 @@ the engine stays free of randomness; the engine refuses a code already in the bo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -56,6 +57,14 @@ def booking_code(random_bytes: bytes) -> str:
     if len(random_bytes) < CODE_LENGTH:
         raise ValueError(f"need {CODE_LENGTH} random bytes")
     return "".join(CODE_ALPHABET[b % len(CODE_ALPHABET)] for b in random_bytes[:CODE_LENGTH])
+
+
+def fresh_code(book: AppointmentBook, random_bytes: Callable[[int], bytes]) -> str:
+    """A booking code not in the book, from the caller's randomness (secrets.token_bytes)."""
+    while True:
+        code = booking_code(random_bytes(CODE_LENGTH))
+        if code not in book.by_code:
+            return code
 
 
 def normalise_code(text: str) -> str:

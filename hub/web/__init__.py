@@ -8,6 +8,7 @@
     /tiket/<ticket id>              the visitor's phone page; ?data=1&since= waits for news
     /reports?period=&format=        a report file for a supervisor's token (§20.5)
     /reports/ikm?day=               a day's IKM for a supervisor's token
+    /api/v1/…                       appointments for a portal's token (§21; GET, POST, DELETE)
     /web/<file>                     the pages' scripts and styles
 
 Nothing here imports Qt; the pages are plain files in `static/`, served as they are.
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from websockets.http11 import Request, Response
 
-from hub.web import audio, display, http, phone
+from hub.web import api, audio, display, http, phone
 from hub.web.reports import Reports, supervisor_for
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ class WebApp:
         self.audio = audio.AnnouncementCache()
         self.changes = Changes(server)
         self.reports = Reports(self.config, self.core.log.path, self.today)
+        self.api = api.AppointmentsApi(server)
 
     def today(self) -> str:
         """The current business day (or the mall's local date before the first one)."""
@@ -96,6 +98,8 @@ class WebApp:
         """Route one GET; anything unknown is 404."""
         where = http.target(request)
         path = where.path
+        if path.startswith(api.PREFIX):
+            return self.api.respond(request, where)
         if path.startswith("/web/"):
             return self.static(path[len("/web/"):])
         if path.startswith(phone.PATH_PREFIX):

@@ -61,7 +61,7 @@ def test_an_untouched_log_matches_row_for_row(log: Path) -> None:
     assert check.matches and check.differences == []
     # Legs: A-001 transferred and finished at c2, A-002, B-001, G-001 served, A-004 no-show.
     assert check.rows_compared == {"visits": 7, "surveys": 2, "service_legs": 6,
-                                   "complaints": 0}
+                                   "complaints": 0, "appointments": 0}
     assert differences(log, "2026-11-23") == [] and differences(log, "2026") == []
 
 

@@ -348,7 +348,7 @@ class EventLog:
                 execute(
                     "INSERT INTO complaints VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (event.complaint_id, event.complaint_id.split("/")[0], local.year,
-                     f"{local:%Y-%m}", at, event.kind, event.category, event.tenant_id,
+                     f"{local:%Y-%m}", at, event.feedback, event.category, event.tenant_id,
                      event.counter_id, event.device_id, event.ticket_id, event.language,
                      event.text, event.contact),
                 )

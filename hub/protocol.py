@@ -134,7 +134,8 @@ class SubmitComplaint(Request):
     """
 
     type: Literal["submit_complaint"]
-    kind: Literal["complaint", "suggestion"]
+    feedback: Literal["complaint", "suggestion"]
+    """A complaint (pengaduan) or a suggestion (saran)."""
     category: Ref
     text: Annotated[str, Field(min_length=1, max_length=1000)]
     contact: Annotated[str, Field(max_length=100)] | None = None

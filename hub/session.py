@@ -385,7 +385,7 @@ class HubSession:
             "set_device_paused": lambda e, at: e.set_device_paused(m.device_id, m.paused, at),
             "set_running_text": lambda e, at: e.set_running_text(m.text_id, m.text_en, at),
             "submit_complaint": lambda e, at: e.submit_complaint(
-                at, counter, me, m.kind, m.category, m.text, m.contact, m.ticket_id,
+                at, counter, me, m.feedback, m.category, m.text, m.contact, m.ticket_id,
                 m.language),
             "check_in_appointment": lambda e, at: e.check_in_appointment(
                 m.code, at, issued_by=me, pending=m.await_print),

@@ -5,6 +5,10 @@ A survey starts when the hub says a visit was finished at this tablet's counter
 events). The screen only renders `page`, `index`, `answers`… and calls the methods
 here. Timers end a survey nobody touches (`idle_timeout_ms`) and the thank-you page;
 both are injectable so tests wait for the real thing instead of sleeping.
+
+Between visits (the idle page, or after a survey's thank-you) a citizen may leave a
+complaint or suggestion (`start_complaint` … `submit_complaint`): it is sent with
+`submit_complaint` and never tied to the visit just rated, which keeps the SKM anonymous.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from counter_display.survey import wording
+from counter_display.survey.complaint import ComplaintForm, Field
 from hub import protocol as p
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
@@ -37,6 +42,13 @@ class Page(enum.Enum):
     SENDING = "sending"
     THANKS = "thanks"
     ERROR = "error"
+    COMPLAINT_TOPIC = "complaint_topic"
+    """Pengaduan or saran, and about what."""
+    COMPLAINT_TEXT = "complaint_text"
+    """The text and an optional contact, on the on-screen keyboard."""
+
+
+COMPLAINT_PAGES = (Page.COMPLAINT_TOPIC, Page.COMPLAINT_TEXT)
 
 
 @dataclass(frozen=True)
@@ -109,6 +121,11 @@ class SurveyController(QObject):
         self.index = 0
         """The element on screen (0 = U1) while on a question page."""
         self.error: ErrorMessage | None = None
+        self.complaint = ComplaintForm()
+        self.sending_complaint = False
+        """What SENDING, THANKS and ERROR are about: a complaint, or the survey."""
+        self.complaint_id: str | None = None
+        """The number the hub gave the complaint just sent ("PS-001")."""
         self.link_status = bridge.client.state.status
         self._pending: str | None = None
         self._sending = False
@@ -144,6 +161,7 @@ class SurveyController(QObject):
     def start(self, visit: Visit) -> None:
         """Show the first question for a finished visit."""
         self.visit, self.form, self.index, self.error = visit, Form(), 0, None
+        self.complaint, self.sending_complaint, self.complaint_id = ComplaintForm(), False, None
         self.page = Page.QUESTION
         self._thanks.stop()
         self._touch()
@@ -195,14 +213,18 @@ class SurveyController(QObject):
         """Send the answers to the hub (once; a refusal shows the error page)."""
         if self.visit is None or not self.form.complete or self._pending is not None:
             return False
-        if self.page not in (Page.PROFILE, Page.ERROR):
+        if self.page not in (Page.PROFILE, Page.ERROR) or self.sending_complaint:
             return False
+        return self._send(p.SubmitSurvey, self.form.payload(self.visit.ticket_id))
+
+    def _send(self, kind: type[p.Request], fields: dict[str, Any]) -> bool:
+        """Send one request; its answer moves the page on (`_on_finished`)."""
         self.page, self.error = Page.SENDING, None
         self._idle.stop()
         self._early = None
         self._sending = True
         try:
-            token = self.bridge.send(p.SubmitSurvey, **self.form.payload(self.visit.ticket_id))
+            token = self.bridge.send(kind, **fields)
         finally:
             self._sending = False
         self._pending = token
@@ -212,6 +234,75 @@ class SurveyController(QObject):
         else:
             self.changed.emit()
         return True
+
+    # --------------------------------------------------------------- complaint
+
+    def start_complaint(self) -> None:
+        """Open the complaint form (from the idle or thank-you page)."""
+        if self.page not in (Page.IDLE, Page.THANKS):
+            return
+        self._thanks.stop()
+        self.visit = None  # a complaint is not tied to the visit just rated: SKM is anonymous
+        self.complaint, self.complaint_id, self.error = ComplaintForm(), None, None
+        self.sending_complaint = True
+        self.page = Page.COMPLAINT_TOPIC
+        self._touch()
+        self.changed.emit()
+
+    def choose_kind(self, kind: str) -> None:
+        """Pengaduan or saran."""
+        self.complaint.kind = kind
+        self._touch()
+        self.changed.emit()
+
+    def choose_category(self, category: str) -> None:
+        """What it is about (a category id of the configuration)."""
+        if self.config.mpp.complaints.category(category) is None:
+            return
+        self.complaint.category = category
+        self._touch()
+        self.changed.emit()
+
+    def complaint_next(self) -> None:
+        """From the topic to the text."""
+        if self.page is Page.COMPLAINT_TOPIC and self.complaint.topic_chosen:
+            self.page = Page.COMPLAINT_TEXT
+            self.complaint.focus("text")
+            self._touch()
+            self.changed.emit()
+
+    def complaint_back(self) -> None:
+        """From the text back to the topic (what was typed stays)."""
+        if self.page is Page.COMPLAINT_TEXT:
+            self.page = Page.COMPLAINT_TOPIC
+            self._touch()
+            self.changed.emit()
+
+    def focus_field(self, field: Field) -> None:
+        """The keyboard types into the text or the contact."""
+        self.complaint.focus(field)
+        self._touch()
+        self.changed.emit()
+
+    def type_key(self, key: str) -> None:
+        """One key of the on-screen keyboard."""
+        if self.page is not Page.COMPLAINT_TEXT:
+            return
+        self.complaint.type(key)
+        self._touch()
+        self.changed.emit()
+
+    def submit_complaint(self) -> bool:
+        """Send the complaint to the hub (once; a refusal shows the error page)."""
+        if not self.complaint.complete or self._pending is not None:
+            return False
+        if self.page not in (Page.COMPLAINT_TEXT, Page.ERROR) or not self.sending_complaint:
+            return False
+        return self._send(p.SubmitComplaint, self.complaint.payload(self.lang))
+
+    def retry(self) -> bool:
+        """Send again what the error page is about."""
+        return self.submit_complaint() if self.sending_complaint else self.submit()
 
     def abandon(self) -> None:
         """Drop the survey on screen (timeout, cancel, or the day ended) and go idle."""
@@ -234,7 +325,7 @@ class SurveyController(QObject):
             self.abandon()  # yesterday's visits cannot be rated today
         elif kind == "ticket_finished" and event["counter_id"] == self.counter_id:
             visit = Visit(str(event["ticket_id"]), str(event["service_id"]))
-            busy = self.page in (Page.PROFILE, Page.SENDING, Page.ERROR) or (
+            busy = self.page in (Page.PROFILE, Page.SENDING, Page.ERROR, *COMPLAINT_PAGES) or (
                 self.page is Page.QUESTION and self.form.touched)
             if busy:
                 self.queued = visit
@@ -249,7 +340,15 @@ class SurveyController(QObject):
         if token != self._pending:
             return
         self._pending = None
-        if error is None:
+        if error is None and self.sending_complaint:
+            stored = next((e for e in result.events if e["type"] == "complaint_submitted"),
+                          None) if result is not None else None
+            self.complaint_id = wording.label_of(str(stored["complaint_id"])) if stored else None
+            log.info("complaint %s stored", self.complaint_id)  # never its text or contact
+            self.complaint = ComplaintForm()  # what was typed leaves the screen at once
+            self.page = Page.THANKS
+            self._thanks.start()
+        elif error is None:
             ticket_id = self.visit.ticket_id if self.visit else ""
             log.info("survey for %s stored", ticket_id)
             self.page = Page.THANKS
@@ -257,7 +356,9 @@ class SurveyController(QObject):
             self.submitted.emit(ticket_id)
         else:
             self.error = error
-            log.warning("survey refused: %s (%s)", error.code, error.message_en)
+            log.warning("%s refused: %s (%s)",
+                        "complaint" if self.sending_complaint else "survey", error.code,
+                        error.message_en)
             self.page = Page.ERROR
             self._idle.start()  # the error page, too, goes back to idle by itself
         self.changed.emit()
@@ -269,6 +370,7 @@ class SurveyController(QObject):
         self._idle.stop()
         self._thanks.stop()
         self.visit, self.form, self.index, self.error = None, Form(), 0, None
+        self.complaint, self.sending_complaint, self.complaint_id = ComplaintForm(), False, None
         self.lang = "id"
         queued, self.queued = self.queued, None
         if queued is not None:
@@ -278,7 +380,7 @@ class SurveyController(QObject):
         self.changed.emit()
 
     def _touch(self) -> None:
-        if self.page in (Page.QUESTION, Page.PROFILE, Page.ERROR):
+        if self.page in (Page.QUESTION, Page.PROFILE, Page.ERROR, *COMPLAINT_PAGES):
             self._idle.start()
 
     def _on_state(self, status: str, _detail: str) -> None:

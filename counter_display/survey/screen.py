@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_display.survey import wording as w
+from counter_display.survey.complaint_pages import TextPage, TopicPage
 from counter_display.survey.faces import FaceButton
 from counter_display.survey.flow import Page, SurveyController
 from counter_display.survey.profile import ProfileForm
@@ -58,6 +59,24 @@ QPushButton#chip { font-size: 19px; border-radius: 12px; background: white;
 QPushButton#chip:checked { background: #0b3d91; color: white; border-color: #0b3d91; }
 QLineEdit { font-size: 22px; padding: 12px; border: 2px solid #94a3b8; border-radius: 10px;
             background: white; }
+QPlainTextEdit#complaintText { font-size: 22px; padding: 6px; border: 2px solid #94a3b8;
+                               border-radius: 10px; background: white; }
+QPlainTextEdit#complaintText[active="true"], QLineEdit#contact[active="true"] {
+    border: 3px solid #0b3d91; }
+QLineEdit#contact { font-size: 19px; padding: 8px; }
+QLabel#note { font-size: 16px; color: #475569; }
+QPushButton#complaint { font-size: 22px; padding: 14px 30px; border-radius: 14px;
+                        background: white; color: #0b3d91; border: 2px solid #0b3d91; }
+QPushButton#bigChoice { font-size: 28px; font-weight: bold; padding: 14px; border-radius: 16px;
+                        background: white; border: 2px solid #cbd5e1; }
+QPushButton#bigChoice:checked, QPushButton#choice:checked {
+    background: #0b3d91; color: white; border-color: #0b3d91; }
+QPushButton#choice { font-size: 20px; padding: 11px 10px; border-radius: 12px;
+                     background: white; border: 2px solid #cbd5e1; }
+QPushButton#key { font-size: 22px; font-weight: bold; border-radius: 10px; background: white;
+                  border: 2px solid #cbd5e1; color: #0f172a; padding: 0 4px; }
+QPushButton#key:checked { background: #dbeafe; border-color: #0b3d91; }
+QPushButton#key:pressed { background: #bfdbfe; }
 """
 
 
@@ -124,7 +143,10 @@ class SurveyScreen(QWidget):
         self.question_page = self._question_page()
         self.profile_page = self._profile_page()
         self.message_page = self._message_page()
-        for page in (self.idle_page, self.question_page, self.profile_page, self.message_page):
+        self.topic_page = TopicPage(controller)
+        self.text_page = TextPage(controller)
+        for page in (self.idle_page, self.question_page, self.profile_page, self.message_page,
+                     self.topic_page, self.text_page):
             self.pages.addWidget(page)
         controller.changed.connect(self.refresh)
         self.resize(1280, 800)
@@ -163,7 +185,15 @@ class SurveyScreen(QWidget):
             layout.addWidget(widget)
         layout.addSpacing(30)
         layout.addWidget(self.idle_hint)
-        layout.addStretch(3)
+        layout.addStretch(2)
+        self.idle_complaint = _button("complaint")
+        self.idle_complaint.clicked.connect(self.controller.start_complaint)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.idle_complaint)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
         return page
 
     def _question_page(self) -> QWidget:
@@ -245,12 +275,15 @@ class SurveyScreen(QWidget):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.retry = _button("primary")
-        self.retry.clicked.connect(self.controller.submit)
+        self.retry.clicked.connect(self.controller.retry)
         self.done = _button("nav")
         self.done.clicked.connect(self.controller.abandon)
+        self.thanks_complaint = _button("complaint")
+        self.thanks_complaint.clicked.connect(self.controller.start_complaint)
         buttons.addWidget(self.retry)
         buttons.addSpacing(20)
         buttons.addWidget(self.done)
+        buttons.addWidget(self.thanks_complaint)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addStretch(3)
@@ -278,7 +311,10 @@ class SurveyScreen(QWidget):
         """Show the controller's page in its language."""
         c = self.controller
         lang = c.lang
-        self.top_title.setText(f"{self.config.mpp.short_name} · {w.TITLE(lang)}")
+        complaint = c.page in (Page.COMPLAINT_TOPIC, Page.COMPLAINT_TEXT) or (
+            c.sending_complaint and c.page in (Page.SENDING, Page.THANKS, Page.ERROR))
+        title = w.COMPLAINT_TITLE(lang) if complaint else w.TITLE(lang)
+        self.top_title.setText(f"{self.config.mpp.short_name} · {title}")
         self.top_ticket.setText(w.TICKET(lang).format(label=c.visit.label,
                                                       service=c.service_name)
                                 if c.visit else c.counter.name)
@@ -289,7 +325,14 @@ class SurveyScreen(QWidget):
         if c.page is Page.IDLE:
             self.idle_title.setText(w.IDLE_TITLE(lang))
             self.idle_hint.setText(w.IDLE_HINT(lang).format(counter=c.counter.name))
+            self.idle_complaint.setText(w.COMPLAINT_BUTTON(lang))
             self.pages.setCurrentWidget(self.idle_page)
+        elif c.page is Page.COMPLAINT_TOPIC:
+            self.topic_page.show_form()
+            self.pages.setCurrentWidget(self.topic_page)
+        elif c.page is Page.COMPLAINT_TEXT:
+            self.text_page.show_form()
+            self.pages.setCurrentWidget(self.text_page)
         elif c.page is Page.QUESTION:
             self._render_question()
             self.pages.setCurrentWidget(self.question_page)
@@ -331,12 +374,21 @@ class SurveyScreen(QWidget):
         c, lang = self.controller, self.controller.lang
         self.retry.hide()
         self.done.hide()
+        self.thanks_complaint.hide()
         self.message_hint.setText("")
         if c.page is Page.SENDING:
             self._mark("…", "#475569")
             self.message_title.setText(w.SENDING(lang))
             self.message_text.setText("")
+        elif c.page is Page.THANKS and c.sending_complaint:
+            self._mark("✓", "#15803d")
+            self.message_title.setText(w.COMPLAINT_THANKS(lang))
+            self.message_text.setText(w.COMPLAINT_NUMBER(lang).format(number=c.complaint_id)
+                                      if c.complaint_id else "")
+            self.message_hint.setText(self.config.mpp.complaints.lapor_text.get(lang))
         elif c.page is Page.THANKS:
+            self.thanks_complaint.setText(w.COMPLAINT_BUTTON(lang))
+            self.thanks_complaint.show()
             self._mark("✓", "#15803d")
             self.message_title.setText(w.THANKS(lang))
             self.message_text.setText(w.THANKS_HINT(lang))
@@ -346,7 +398,8 @@ class SurveyScreen(QWidget):
                                            "Something went wrong.")
             already = w.refusal_text(error, lang) == w.ALREADY_RATED(lang)
             self._mark("✓" if already else "!", "#15803d" if already else "#b45309")
-            self.message_title.setText(w.IDLE_TITLE(lang) if already else w.ERROR_TITLE(lang))
+            failed = w.COMPLAINT_ERROR_TITLE(lang) if c.sending_complaint else w.ERROR_TITLE(lang)
+            self.message_title.setText(w.IDLE_TITLE(lang) if already else failed)
             self.message_text.setText(w.refusal_text(error, lang))
             self.retry.setText(w.RETRY(lang))
             self.retry.setVisible(w.can_retry(error))

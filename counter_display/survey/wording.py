@@ -153,6 +153,33 @@ OFFLINE = Bilingual("Tidak terhubung ke server antrean — menyambung kembali…
 LANGUAGE_BUTTON = Bilingual("English", "Indonesia")
 """The toggle names the language it switches *to*."""
 
+COMPLAINT_BUTTON = Bilingual("Sampaikan pengaduan atau saran",
+                             "Make a complaint or a suggestion")
+COMPLAINT_TITLE = Bilingual("Pengaduan dan saran", "Complaints and suggestions")
+COMPLAINT_FOR = Bilingual("Untuk {tenant} ({counter})", "For {tenant} ({counter})")
+COMPLAINT_KIND_QUESTION = Bilingual("Apa yang ingin Anda sampaikan?",
+                                    "What would you like to tell us?")
+COMPLAINT_CATEGORY_QUESTION = Bilingual("Tentang apa?", "What is it about?")
+NEXT = Bilingual("Lanjut ›", "Next ›")
+COMPLAINT_CANCEL = Bilingual("Batal", "Cancel")
+COMPLAINT_TEXT_TITLE = {
+    "complaint": Bilingual("Tulis pengaduan Anda", "Write your complaint"),
+    "suggestion": Bilingual("Tulis saran Anda", "Write your suggestion"),
+}
+TEXT_PLACEHOLDER = Bilingual("Sentuh di sini, lalu ketik dengan papan ketik di bawah…",
+                             "Touch here, then type with the keyboard below…")
+CHARACTERS = Bilingual("{n} dari {limit} huruf", "{n} of {limit} characters")
+CONTACT_PLACEHOLDER = Bilingual("Kontak untuk jawaban (tidak wajib): nomor HP atau email",
+                                "Contact for a reply (optional): phone number or e-mail")
+CONTACT_NOTE = Bilingual(
+    "Kontak hanya dibaca petugas pengaduan MPP dan tidak ditampilkan di layar mana pun.",
+    "Only the MPP's complaint officer reads your contact; no screen shows it.")
+SEND = Bilingual("Kirim", "Send")
+COMPLAINT_THANKS = Bilingual("Terima kasih, pesan Anda kami terima.",
+                             "Thank you, we have received your message.")
+COMPLAINT_NUMBER = Bilingual("Nomor pengaduan: {number}", "Complaint number: {number}")
+COMPLAINT_ERROR_TITLE = Bilingual("Pesan belum terkirim", "Your message was not sent")
+
 
 def label_of(ticket_id: str) -> str:
     """The ticket's label from its id: "2026-11-23/A-001" → "A-001"."""

@@ -340,7 +340,7 @@ class QueueEngine(AppointmentEngine):
         at: dt.datetime,
         counter_id: str,
         device_id: str,
-        kind: str,
+        feedback: str,
         category: str,
         text: str,
         contact: str | None = None,
@@ -353,8 +353,8 @@ class QueueEngine(AppointmentEngine):
         """
         self._require_today(at, "submit a complaint")
         counter = self._counter(counter_id)
-        if kind not in COMPLAINT_KINDS:
-            raise InvalidArgument(f"kind must be one of {', '.join(COMPLAINT_KINDS)}")
+        if feedback not in COMPLAINT_KINDS:
+            raise InvalidArgument(f"feedback must be one of {', '.join(COMPLAINT_KINDS)}")
         if self.config.mpp.complaints.category(category) is None:
             known = ", ".join(c.id for c in self.config.mpp.complaints.categories)
             raise InvalidArgument(f"unknown complaint category {category!r} (known: {known})")
@@ -364,7 +364,7 @@ class QueueEngine(AppointmentEngine):
         ticket_id = self.ticket(ticket_ref).ticket_id if ticket_ref else None
         number = self.complaints_today + 1
         return self._emit(ev.ComplaintSubmitted(
-            at, f"{self.business_day}/PS-{number:03d}", kind, category, counter.tenant,
+            at, f"{self.business_day}/PS-{number:03d}", feedback, category, counter.tenant,
             counter.id, device_id, text[:COMPLAINT_TEXT_MAX],
             " ".join((contact or "").split())[:COMPLAINT_CONTACT_MAX] or None, ticket_id,
             language if language in ("id", "en") else "id"))

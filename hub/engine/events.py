@@ -231,7 +231,7 @@ class ComplaintSubmitted(Event):
     type: ClassVar[str] = "complaint_submitted"
     complaint_id: str
     """"2026-11-23/PS-001": the business day and the day's running number."""
-    kind: str
+    feedback: str
     """complaint or suggestion."""
     category: str
     tenant_id: str

@@ -289,7 +289,7 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
             age_band="30-39", gender="P", comment="Petugas ramah.")
         assert survey["type"] == "result", survey
         complaint = await peers["survey-loket-01"].request(
-            "submit_complaint", kind="complaint", category="waktu",
+            "submit_complaint", feedback="complaint", category="waktu",
             text="Antrean KTP lama sekali.", contact="0812-3456-7890")
         assert complaint["type"] == "result", complaint
         await c1.request("call_ticket", ticket="A-001")

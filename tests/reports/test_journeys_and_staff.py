@@ -3,14 +3,14 @@
 Monday 2026-11-23, the small test mall: c1 (Dukcapil: ktp, kk), c2 (Dukcapil: kk, ktp),
 c4 (DPUPR: pbg). Staff: c4 Budi, c2 Siti, c1 Andi until 08:51, then Dewi.
 
-| ticket | path (counter: from → to)                                    | counters | ticket → finish |
-|--------|--------------------------------------------------------------|----------|-----------------|
-| G-001  | c4 08:05–08:15 → kk: c2 08:20–08:30 → ktp at c1: c1 08:35–08:45 | 3     | 08:00–08:45 45 min |
-| G-002  | c4 08:20–08:30 → kk: c1 08:46–08:50                          | 2        | 08:10–08:50 40 min |
-| G-003  | c4 08:35–08:55 (served)                                      | 1        | 08:20–08:55 35 min |
-| G-004  | c4 09:00–09:05 → kk: c2 09:10–09:30                          | 2        | 08:30–09:30 60 min |
-| A-001  | c1 08:01–08:05 → kk, same counter: c1 08:10–08:20            | 1        | 08:00–08:20 20 min |
-| A-002  | c1 (Dewi) 09:00, recalled, no-show 09:02: no finished journey | –       | –               |
+| ticket | issued | stints: counter start–end (→ transferred to)              | counters | total  |
+|--------|--------|-----------------------------------------------------------|----------|--------|
+| G-001  | 08:00  | c4 08:05–08:15 → kk; c2 08:20–08:30 → ktp at c1; c1 –08:45 | 3       | 45 min |
+| G-002  | 08:10  | c4 08:20–08:30 → kk; c1 08:46–08:50                       | 2        | 40 min |
+| G-003  | 08:20  | c4 08:35–08:55                                            | 1        | 35 min |
+| G-004  | 08:30  | c4 09:00–09:05 → kk; c2 09:10–09:30                       | 2        | 60 min |
+| A-001  | 08:00  | c1 08:01–08:05 → kk at the same counter; c1 08:10–08:20   | 1        | 20 min |
+| A-002  | 08:05  | c1 (Dewi) 09:00, recalled, no-show 09:02                  | –        | –      |
 
 pbg: counters 1, 2, 2, 3 → mean 2, median 2, P90 (4th of 4) 3; minutes 35, 40, 45, 60 →
 mean 45, median 42.5, P90 60. All: counters 1, 1, 2, 2, 3 → mean 1.8, median 2, P90 3;

@@ -79,15 +79,20 @@ def _device_block(lines: list[str], device_id: str) -> tuple[int, int]:
 
 
 def _replace_file(path: Path, text: str) -> None:
-    """Write `text` over `path` atomically, keeping the file's mode."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+    """Write `text` over `path` atomically, keeping the file's mode, owner and group.
+
+    The installed mall file is root:antrean 0640: root edits it, the hub's user reads it.
+    """
+    before = path.stat() if path.exists() else None
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
-        os.chmod(temporary, mode)
+        os.chmod(temporary, before.st_mode & 0o777 if before else 0o644)
+        if before is not None and (before.st_uid, before.st_gid) != (os.getuid(), os.getgid()):
+            os.chown(temporary, before.st_uid, before.st_gid)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

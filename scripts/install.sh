@@ -11,7 +11,8 @@
 #       `systemctl reload antrean-hub` takes rotated tokens) and a nightly backup timer.
 # apps: the project in PREFIX; the device's settings file in /etc/antrean/device.toml
 #       (owned by the session user, 0600); a user service antrean-ROLE.service started
-#       with that user's graphical session (auto-login), full screen, restarted on crash.
+#       with that user's graphical session (auto-login), full screen, restarted on crash;
+#       a kiosk also gets the udev rule for USB ticket printers (its user in group lp).
 #
 # Safe to run again (an upgrade: the same command). --root DIR writes every file under
 # DIR instead of / and touches nothing else (no packages, users or systemctl): what the
@@ -171,6 +172,14 @@ install -d -m 0755 "$root/etc/antrean"
 if [[ -n $settings ]]; then
     install -m 0600 "$settings" "$root/etc/antrean/device.toml"
     run chown "$user" /etc/antrean/device.toml
+fi
+if [[ $role == kiosk ]]; then  # USB ticket printers, usable by the kiosk's user
+    install -d "$root/etc/udev/rules.d"
+    "$py" -m ticket_printer udev-rule > "$root/etc/udev/rules.d/60-antrean-printer.rules"
+    run usermod -aG lp "$user"
+    run udevadm control --reload || true
+    run udevadm trigger --subsystem-match=usb || true
+    say "udev rule → $root/etc/udev/rules.d/60-antrean-printer.rules ($user in group lp)"
 fi
 home=$root$(getent passwd "$user" | cut -d: -f6 || true)
 [[ $home == "$root" ]] && home=$root/home/$user

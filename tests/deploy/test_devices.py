@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import signal
 import stat
@@ -255,3 +256,17 @@ def test_a_rotated_token_works_on_the_running_hub_after_sighup(tmp_path: Path) -
 
         asyncio.run(rotated())
         assert "reloaded" in "".join(hub.log) and "counter-loket-01" in "".join(hub.log)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing a file's group needs root")
+def test_rotate_keeps_the_installed_mall_file_readable_by_the_hub(tmp_path: Path) -> None:
+    """install.sh makes the mall file root:antrean 0640; an edit by root must keep that."""
+    config = _copy_example(tmp_path)
+    os.chown(config, 0, 65534)  # 65534: nogroup, standing in for the hub's group
+    os.chmod(config, 0o640)
+    assert main(["device", "rotate", "--config", str(config), "--device", "kiosk-1",
+                 "--hub-url", "wss://10.20.0.1:8765", "--out", str(tmp_path / "k.toml"),
+                 "--fingerprint", "ab" * 32]) == 0
+    after = config.stat()
+    assert (after.st_uid, after.st_gid, stat.S_IMODE(after.st_mode)) == (0, 65534, 0o640)
+    assert load_config(config).device("kiosk-1").token_hash is not None

@@ -119,6 +119,8 @@ def test_install_sh_sets_up_a_kiosk_pc(tmp_path: Path) -> None:
     assert "systemctl --user start antrean-kiosk.service" in (
         root / "home/anjungan/.config/autostart/antrean-kiosk.desktop").read_text()
     assert verify(user_units, "antrean-kiosk.service", user=True) == ""
+    rule = (root / "etc/udev/rules.d/60-antrean-printer.rules").read_text()
+    assert 'ATTR{idVendor}=="04b8"' in rule and 'GROUP="lp"' in rule  # Epson, for one
     # Another device's file, or none, is refused before anything is written.
     wrong = run_install("counter", "--root", str(tmp_path / "r2"), "--no-venv", "--settings",
                         str(settings), "--user", "anjungan", "--prefix", str(ROOT))

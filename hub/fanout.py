@@ -140,12 +140,13 @@ class FanOut:
         day_start = isinstance(event, ev.BusinessDayStarted)
         private = ev.PRIVATE_FIELDS.get(event.type)
         if private is not None and role != "supervisor":
-            return None  # a complaint is nobody's business on a public screen
+            return None  # a complaint or a booking is nobody's business on a public screen
         message: dict[str, Any] = {"type": "event", "seq": item.seq,
                                    "event": ev.event_to_dict(event)}
         if private is not None:
-            # Supervisors count complaints live; what was said, and who said it, stay in
-            # the log for the manager's export (docs/reports.md).
+            # Supervisors count complaints and bookings live; what was said, and who said
+            # it or booked, stay in the log (the manager's export, docs/reports.md) and in
+            # the requester's own result.
             for name in private:
                 message["event"].pop(name, None)
             return message

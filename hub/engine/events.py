@@ -244,8 +244,12 @@ class ComplaintSubmitted(Event):
     language: str = "id"
 
 
-PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {"complaint_submitted": ("text", "contact")}
-"""Fields that reach only the device that sent them and the reports' exports."""
+PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {
+    "complaint_submitted": ("text", "contact"),
+    "appointment_booked": ("name", "contact"),
+}
+"""Fields that reach only the device that sent them (its result) and the reports' exports:
+pushed events of these types go to supervisors only, without them."""
 
 
 @dataclass(frozen=True, slots=True)

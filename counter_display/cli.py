@@ -14,7 +14,13 @@ import sys
 
 from counter_display.counter.app import COUNTER_APP
 from counter_display.hall.app import HALL_APP
-from counter_display.launch import App, StartupError, add_device_arguments, prepare
+from counter_display.launch import (
+    App,
+    StartupError,
+    add_device_arguments,
+    prepare,
+    refuse_start,
+)
 from counter_display.supervisor.app import SUPERVISOR_APP
 from counter_display.survey.app import SURVEY_APP
 
@@ -58,9 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         launch = prepare(args, app.role)
     except StartupError as error:
-        for line in error.lines:
-            log.error("%s", line)
-        return 1
+        return refuse_start(args, error)
     log.info("starting %s as %s, hub %s", app.name, launch.device.id, launch.hub_url)
     return int(app.run(launch))
 

@@ -9,6 +9,7 @@ and how to fix it, so the command line can log it and exit 1 without a traceback
 from __future__ import annotations
 
 import argparse
+import logging
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from hub.client.qt_bridge import HubBridge
 
 WILDCARD_HOSTS = {"", "0.0.0.0", "::", "[::]"}
+log = logging.getLogger("startup")
 
 
 @dataclass(frozen=True)
@@ -150,12 +152,28 @@ def add_device_arguments(parser: argparse.ArgumentParser, role: str) -> None:
     parser.add_argument("--cache-dir", type=Path, metavar="DIR",
                         help="where the hub's configuration is kept for a start without the "
                         "hub (default ~/.cache/antrean/DEVICE)")
+    parser.add_argument("--error-seconds", type=float, default=60.0, metavar="S",
+                        help="with --settings: show why the device cannot start for S "
+                        "seconds before exiting (default 60; 0: log only)")
     parser.add_argument("--config", type=Path,
                         help="demo on one PC: the whole mall configuration (TOML)")
     parser.add_argument("--device",
                         help=f"with --config: this device's id in it (role = \"{role}\")")
     parser.add_argument("--hub", metavar="URL",
                         help="with --config: hub address (default: ws://HOST:PORT from [hub])")
+
+
+def refuse_start(args: argparse.Namespace, error: StartupError) -> int:
+    """Log why the app cannot start; on a device PC also show it on its screen. Return 1."""
+    for line in error.lines:
+        log.error("%s", line)
+    settings: Path | None = getattr(args, "settings", None)
+    if settings is None:
+        return 1
+    from counter_display.common.startup_screen import show_startup_problem
+
+    return show_startup_problem(error.lines, str(settings), args.error_seconds,
+                                bool(getattr(args, "fullscreen", False)))
 
 
 def prepare(args: argparse.Namespace, role: str) -> Launch:

@@ -34,14 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from counter_display.launch import StartupError, prepare
+    from counter_display.launch import StartupError, prepare, refuse_start
 
     try:
         launch = prepare(args, "kiosk")
     except StartupError as error:
-        for line in error.lines:
-            log.error("%s", line)
-        return 1
+        return refuse_start(args, error)
     config, device, settings = launch.config, launch.device, launch.start.printer
     where = (f"{args.settings}: [printer]" if args.settings
              else f"{args.config}: devices.{device.id}.printer")

@@ -177,7 +177,8 @@ def test_a_hub_with_another_certificate_is_refused_plainly(tmp_path: Path) -> No
                      "--fingerprint", "ab" * 32]) == 0
         done = subprocess.run(
             [sys.executable, "-m", "kiosk", "--settings", str(settings), "--cache-dir",
-             str(tmp_path / "cache")], cwd=tmp_path, capture_output=True, text=True,
+             str(tmp_path / "cache"), "--error-seconds", "0.3"], cwd=tmp_path,
+            capture_output=True, text=True,
             timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
                               "PYTHONPATH": str(ROOT)})
         assert done.returncode == 1

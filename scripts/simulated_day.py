@@ -297,6 +297,8 @@ def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[
                                if answer != "tidak diisi"),
         "mean_wait_minutes": round(wait.mean_minutes or 0.0, 2),
         "ikm": str(report.skm_total.ikm) if report.skm_total.ikm is not None else None,
+        "complaints": sum(line.total for line in report.complaints),
+        "journeys": report.journeys_total.journeys if report.journeys_total else 0,
     }
     own_ikm = None
     if truth.surveys:
@@ -313,6 +315,8 @@ def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[
                                for value in profile.values()),
         "mean_wait_minutes": round(truth.mean_wait_minutes, 2),
         "ikm": own_ikm,
+        "complaints": truth.complaints,
+        "journeys": truth.served,  # every visit served to its end is one finished journey
     }
     consistent = all(
         abs(reported[k] - simulated[k]) <= 0.01 if k == "mean_wait_minutes"  # type: ignore[operator]
@@ -325,7 +329,18 @@ def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[
     if report.skm_total.ikm is not None:
         found = grade_for(report.skm_total.ikm)
         grade = f"{found.letter} ({found.quality})"
+    journeys = report.journeys_total
+    extras = {
+        "journey_counters_median": journeys.counters.median if journeys else None,
+        "journey_counters_p90": journeys.counters.p90 if journeys else None,
+        "journey_total_minutes_median": journeys.total_time.median_minutes if journeys else None,
+        "journey_total_minutes_p90": journeys.total_time.p90_minutes if journeys else None,
+        "staff_named": len(report.staff_by_name),
+        "complaints_by_tenant": {line.tenant_id: line.total for line in report.complaints
+                                 if line.total},
+    }
     return {"business_day": day.isoformat(), "report": reported, "simulation": simulated,
+            "report_only": extras,
             "in_progress_on_report": totals.in_progress,
             "matches_event_log": matches_events,
             "ikm_grade": grade, "refused": dict(truth.refused), "chain_head": report.meta.head.hash,
@@ -340,7 +355,9 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
              "transferred": "Dialihkan / transferred",
              "surveys": "Survei SKM / surveys",
              "profiles_filled": "Profil responden diisi / profile answers",
-             "mean_wait_minutes": "Rata-rata tunggu (menit) / mean wait (min)"}
+             "mean_wait_minutes": "Rata-rata tunggu (menit) / mean wait (min)",
+             "complaints": "Pengaduan dan saran / complaints",
+             "journeys": "Perjalanan selesai / finished journeys"}
     lines = [f"Hari layanan simulasi {summary['business_day']}", ""]
     names["ikm"] = "IKM (1/9)"
     lines.append(f"{'':44}{'laporan':>10}{'simulasi':>10}")

@@ -299,7 +299,9 @@ class Central:
                 for row, _ in batch:
                     copy.write_row((mpp_id, row.seq, row.at, row.type, row.payload, row.hash))
         scratch, log = self._scratch_for(timezone)
-        for table in ("visits", "surveys", "business_days"):
+        # Only visits, surveys and day starts go central; the other projection tables are
+        # emptied too, or they would pile up (and complaint ids of two MPPs collide).
+        for table in ("visits", "surveys", "business_days", "complaints", "service_legs"):
             scratch.execute(f"DELETE FROM {table}")
         ticket_ids = sorted({getattr(event, "ticket_id", "") for _, event in batch} - {""})
         columns = ", ".join(VISIT_COLUMNS)

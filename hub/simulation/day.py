@@ -26,6 +26,11 @@ log = logging.getLogger(__name__)
 
 RECALL_AFTER_S = 45.0
 """Hub seconds staff wait for a called visitor before recalling."""
+COMPLAINT_SHARE = 0.1
+"""Of the survey respondents, this share also leaves a complaint or a suggestion."""
+COMPLAINT_TEXTS = ("Antrean terlalu lama.", "Ruang tunggu panas, mohon tambah kipas.",
+                   "Petugas ramah dan cepat.", "Mohon tambah kursi di ruang tunggu.",
+                   "Persyaratan kurang jelas di papan informasi.")
 
 
 @dataclass
@@ -42,6 +47,8 @@ class Truth:
     """Visitors with a ticket whom no counter finished or marked absent by closing."""
     surveys: list[list[int]] = field(default_factory=list)
     profiles: list[dict[str, str | None]] = field(default_factory=list)
+    complaints: int = 0
+    """Complaints and suggestions the tablets got stored."""
     waits_s: list[float] = field(default_factory=list)
 
     @property
@@ -54,6 +61,7 @@ class Truth:
         return {"issued": self.issued, "refused": dict(self.refused), "served": self.served,
                 "no_show": self.no_show, "not_served": self.not_served,
                 "transferred": self.transferred, "surveys": len(self.surveys),
+                "complaints": self.complaints,
                 "mean_wait_minutes": round(self.mean_wait_minutes, 2)}
 
 
@@ -266,6 +274,20 @@ class SimulatedDay:
                 self.truth.profiles.append(profile)
             except HubRequestError as error:
                 log.warning("survey refused: %s", error.error.message_en)
+            if self.rng.random() < COMPLAINT_SHARE:
+                await self._complain(survey)
+
+    async def _complain(self, survey: HubClient) -> None:
+        """A respondent also leaves a complaint or a suggestion on the tablet."""
+        categories = [c.id for c in self.config.mpp.complaints.categories]
+        feedback = self.rng.choice(("complaint", "suggestion"))
+        try:
+            await survey.send(p.SubmitComplaint, feedback=feedback,
+                              category=self.rng.choice(categories),
+                              text=self.rng.choice(COMPLAINT_TEXTS))
+            self.truth.complaints += 1
+        except HubRequestError as error:
+            log.warning("complaint refused: %s", error.error.message_en)
 
     def _current_service(self, client: HubClient, counter_id: str) -> str:
         desk = client.view.counter(counter_id)

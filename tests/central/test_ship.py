@@ -23,7 +23,7 @@ from hub.central.ingest import VISIT_COLUMNS, Central, ChainRefused, rebuild_cou
 from hub.central.ship import FIRST_RETRY_SECONDS, POLL_SECONDS, Shipper
 from hub.config import MallConfig
 from hub.core import HubCore
-from hub.eventlog import chain_hash
+from hub.eventlog import GENESIS_HASH, chain_hash
 from tests.factories import MONDAY, at, small_mall
 from tests.reports.conftest import FakeClock, build_day
 
@@ -325,3 +325,26 @@ def test_ship_and_report_say_in_one_line_what_is_wrong(
     assert main(["report", "--central", nowhere, "--period", "2026", "--format", "csv",
                  "--out", str(tmp_path / "r.zip")]) == 1
     assert "server pusat tidak terjangkau" in capsys.readouterr().err
+
+
+def test_two_mpps_with_complaints_of_the_same_number_ship_side_by_side(
+    central_url: str, tmp_path: Path, mall: MallConfig,
+) -> None:
+    """Each hub numbers its complaints from PS-001; one central process takes both logs."""
+    from hub.central.ingest import EventRow
+
+    central = Central.connect(central_url)
+    try:
+        for name in ("uji", "kedua"):
+            db = tmp_path / f"{name}.db"
+            core = HubCore.open(mall, db, FakeClock(at(9, 0)))
+            core.execute(lambda e, now: e.submit_complaint(
+                now, "c1", "survey-c1", "complaint", "waktu", "Antrean lama."))
+            core.close()
+            central.register(name, f"MPP {name}")
+            rows = [EventRow(*row) for row in hub_rows(
+                db, "SELECT seq, at, type, payload, hash FROM events ORDER BY seq")]
+            central.receive(name, (0, GENESIS_HASH), rows)
+            assert_central_equals_hub(central_url, db, name)
+    finally:
+        central.close()

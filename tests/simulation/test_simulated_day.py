@@ -35,6 +35,12 @@ def test_a_short_day_reports_what_the_simulation_counted(tmp_path: Path) -> None
     assert summary["matches_event_log"] is True
     assert report["profiles_filled"] > 0
     assert report["surveys"] > 0 and summary["ikm_grade"]
+    # Issue 17: complaints left at the tablets, journeys and staff are in the day's report.
+    assert report["complaints"] > 0 and sum(summary["report_only"]["complaints_by_tenant"]
+                                            .values()) == report["complaints"]
+    assert report["journeys"] == report["served"]
+    assert summary["report_only"]["journey_counters_p90"] >= 1
+    assert summary["report_only"]["staff_named"] > 0
     for name in ("kiosk", "counter", "hall", "dashboard"):
         assert (out / "screens" / f"{name}.png").stat().st_size > 10_000, name
     assert len(list((out / "tickets").glob("*.png"))) == 4

@@ -12,10 +12,14 @@ If this kiosk dies between 1 and 2, the hub cancels the ticket as `print_unconfi
 after `queue.print_confirm_seconds`: nobody holds it, so nobody waits for it. A request
 that timed out but was carried out later (`lateResult`) is cancelled for the same reason.
 Reprints (jammed paper): the same number again, asked here or by a supervisor.
+A visitor who booked online checks in with the booking code (`check_in`): the hub answers
+with an ordinary pending ticket of channel online, printed and confirmed the same way; a
+refusal (too early, too late, already checked in, unknown code…) is `checkInRefused`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -44,6 +48,8 @@ class KioskFlow(QObject):
     """(KioskTicket of the ticket_issued event, shown_on_screen_only)"""
     ticketRefused = Signal(object)
     """An ErrorMessage: code, message_id, message_en (and reason/opens_at for schedules)."""
+    checkInRefused = Signal(object)
+    """An ErrorMessage for a booking code the hub would not check in (`reason` says why)."""
     printFailed = Signal(object)
     """(PrinterError) — the ticket was cancelled."""
     ticketVoided = Signal(object)
@@ -69,6 +75,9 @@ class KioskFlow(QObject):
         self.busy = False
         self.fault: PrinterError | None = None
         self._issue_token: str | None = None
+        self._check_in_token: str | None = None
+        self._online_slots: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+        """Checked-in ticket id → its appointment's slot (printed on the ticket)."""
         self._language = "id"
         self._issued: dict[str, KioskTicket] = {}
         self._confirming: dict[str, tuple[KioskTicket, bool]] = {}
@@ -111,6 +120,16 @@ class KioskFlow(QObject):
             await_print=True)
         return True
 
+    def check_in(self, code: str, language: str) -> bool:
+        """Check a booking code in at the hub; False (and nothing sent) if not possible now."""
+        if not self.can_issue:
+            return False
+        self._set_busy(True)
+        self._language = language
+        self._check_in_token = self.bridge.send(
+            p.CheckInAppointment, code=code, language=language, await_print=True)
+        return True
+
     def reprint(self, ticket_id: str) -> bool:
         """Ask the hub to print this kiosk's ticket again (same number); False if not now."""
         if not self.can_issue:
@@ -131,16 +150,31 @@ class KioskFlow(QObject):
                 self.ticketRefused.emit(error)
             else:
                 self._print_reprint(ticket_from(result, "ticket_reprinted"))
+        elif token == self._check_in_token:
+            self._check_in_token = None
+            if result is None:
+                self._set_busy(False)
+                self.checkInRefused.emit(error)
+                return
+            checked_in = next(e for e in result.events if e["type"] == "appointment_checked_in")
+            self._online_slots[checked_in["ticket_id"]] = (
+                dt.datetime.fromisoformat(checked_in["slot_start"]),
+                dt.datetime.fromisoformat(checked_in["slot_end"]))
+            self._print_issued(ticket_from(result))
         elif token == self._issue_token:
             self._issue_token = None
             if result is None:
                 self._set_busy(False)
                 self.ticketRefused.emit(error)
                 return
-            issued = ticket_from(result)
-            self._issued[issued.ticket_id] = issued
-            ticket = ticket_data(self.config, issued, self._language, self.base)
-            self.printing.print_ticket(issued.ticket_id, ticket)
+            self._print_issued(ticket_from(result))
+
+    def _print_issued(self, issued: KioskTicket) -> None:
+        """Print a ticket the hub issued pending; it is confirmed once the paper is out."""
+        self._issued[issued.ticket_id] = issued
+        ticket = ticket_data(self.config, issued, self._language, self.base,
+                             self._online_slots.pop(issued.ticket_id, None))
+        self.printing.print_ticket(issued.ticket_id, ticket)
 
     def _confirm(self, issued: KioskTicket, on_screen_only: bool) -> None:
         """Tell the hub the visitor holds the ticket; the screen says so once it is queued."""

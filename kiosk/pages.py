@@ -101,8 +101,9 @@ class WelcomePage(Page):
     """First screen: who we are, the language, and one big invitation to start."""
 
     def show_welcome(self, config: MallConfig, language: str, on_start: Callable[[], None],
-                     on_language: Callable[[str], None]) -> None:
-        """Rebuild the welcome screen."""
+                     on_language: Callable[[str], None],
+                     on_check_in: Callable[[], None] | None = None) -> None:
+        """Rebuild the welcome screen (with the online check-in button if `on_check_in`)."""
         self.clear()
         self.outer.addStretch(2)
         self.outer.addWidget(label(t("welcome", language), self.pt(30), bold=True,
@@ -114,6 +115,18 @@ class WelcomePage(Page):
                                        align=Qt.AlignmentFlag.AlignHCenter))
         self.outer.addStretch(1)
         self.add_centred_button(t("touch_to_start", language), 26, 150, 4, on_start)
+        if on_check_in is not None:
+            self.outer.addSpacing(int(self.pt(18)))
+            online = QPushButton(t("booked_online", language))
+            online.setObjectName("checkIn")
+            online.setFont(font(self.pt(20), True))
+            online.setMinimumHeight(int(self.pt(90)))
+            online.clicked.connect(lambda: on_check_in())
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(online, 3)
+            row.addStretch(1)
+            self.outer.addLayout(row)
         self.outer.addStretch(1)
         languages = QHBoxLayout()
         languages.addStretch(1)

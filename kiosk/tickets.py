@@ -31,6 +31,8 @@ class KioskTicket(BaseModel):
     service_id: str
     at: dt.datetime
     priority_kind: str | None = None
+    channel: str = "kiosk"
+    """ticket_issued: kiosk, or online for a checked-in appointment."""
     people_ahead: int
     estimated_wait_minutes: int | None
     status: str = "pending"
@@ -58,12 +60,14 @@ def status_url(config: MallConfig, ticket_id: str) -> str | None:
 
 
 def ticket_data(
-    config: MallConfig, issued: KioskTicket, language: str, base: Path
+    config: MallConfig, issued: KioskTicket, language: str, base: Path,
+    online_slot: tuple[dt.datetime, dt.datetime] | None = None,
 ) -> TicketData:
     """Build the printed ticket from a ticket_issued (or ticket_reprinted) event.
 
     In the visitor's language; an unknown wait is said, not printed as a number, and a
-    reprint is marked with its time.
+    reprint is marked with its time. A checked-in appointment (channel online) says so,
+    with its slot when the check-in gave it.
     """
     service = config.service(issued.service_id)
     tenant = config.tenant(service.tenant)
@@ -85,6 +89,14 @@ def ticket_data(
         at = issued.at.astimezone(tz)
         reprint_note = t("reprint_note", language, time=at.strftime(
             "%H:%M" if language == "en" else "%H.%M"))
+    channel_note = ""
+    if online_slot is not None:
+        start, end = (moment.astimezone(tz) for moment in online_slot)
+        pattern = "%H:%M" if language == "en" else "%H.%M"
+        channel_note = t("online_slot", language, start=start.strftime(pattern),
+                         end=end.strftime(pattern))
+    elif issued.channel == "online":
+        channel_note = t("online_queue", language)
     return TicketData(
         mpp_name=config.mpp.name,
         tenant_name=tenant.name.get(language),
@@ -102,6 +114,7 @@ def ticket_data(
         complaint_text=config.mpp.complaints.lapor_text.get(language),
         language="en" if language == "en" else "id",
         priority_label=priority,
+        channel_note=channel_note,
         logo_path=logo if logo and logo.exists() else None,
     )
 

@@ -41,6 +41,8 @@ QPushButton#lang {{ background: transparent; color: white; border: 2px solid whi
 QPushButton#lang:checked {{ background: white; color: {BLUE}; }}
 QPushButton#toggle:checked {{ background: {GOLD}; border-color: #c99400; font-weight: bold; }}
 QPushButton#key {{ border-radius: 10px; padding: 4px; }}
+QPushButton#checkIn {{ background: white; color: {BLUE_DARK}; border: 3px solid {BLUE};
+                       border-radius: 18px; }}
 #tile {{ background: white; border: 2px solid #d3dbe6; border-radius: 18px; }}
 #tile[closed="true"] {{ background: #eef1f5; }}
 #badgeOpen {{ color: white; background: {GREEN}; border-radius: 8px; padding: 2px 10px; }}

@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -31,6 +32,7 @@ from hub.client.connection import Update
 from hub.client.qt_bridge import HubBridge
 from hub.config import MallConfig
 from hub.hub_messages import ErrorMessage, EventMessage, SnapshotMessage
+from kiosk.checkin import CheckInPage
 from kiosk.flow import KioskFlow
 from kiosk.pages import DetailPage, MessagePage, SearchPage, ServicesPage, TenantsPage, WelcomePage
 from kiosk.texts import closed_reason, long_date, t, wait_text
@@ -68,6 +70,8 @@ class KioskWindow(QMainWindow):
         self.service_id: str | None = None
         self.screen_name = "welcome"
         self.timezone = ZoneInfo(config.mpp.timezone)
+        self.takes_appointments = any(s.appointments is not None for s in config.services)
+        """Offer the online check-in only where some service takes appointments."""
         self.hub_clock = HubClock(wall_clock)
         """The hub's time, which tickets carry, learnt from its events."""
         self._shown_key: tuple[object, ...] = ()
@@ -90,6 +94,7 @@ class KioskWindow(QMainWindow):
         bridge.stateChanged.connect(self._on_link)
         flow.ticketReady.connect(self._on_ticket)
         flow.ticketRefused.connect(self._on_refused)
+        flow.checkInRefused.connect(self._on_check_in_refused)
         flow.printFailed.connect(self._on_print_failed)
         flow.ticketVoided.connect(self._on_voided)
         flow.reprinted.connect(self._on_reprinted)
@@ -131,6 +136,7 @@ class KioskWindow(QMainWindow):
         self.pages = {
             "welcome": WelcomePage(s), "tenants": TenantsPage(s), "search": SearchPage(s),
             "services": ServicesPage(s), "detail": DetailPage(s), "message": MessagePage(s),
+            "check_in": CheckInPage(s),
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -166,12 +172,14 @@ class KioskWindow(QMainWindow):
         """Back to the welcome screen, forgetting the visitor's choices."""
         self.tenant_id = self.service_id = None
         self.pages["search"].query = ""  # type: ignore[attr-defined]
+        self.pages["check_in"].code = ""  # type: ignore[attr-defined]
         self.language = "id"
         self._show("welcome")
 
     def go_back(self) -> None:
         """One step back."""
         previous = {"tenants": "welcome", "search": "tenants", "services": "tenants",
+                    "check_in": "welcome",
                     "detail": "services" if self.tenant_id else "search"}
         self._show(previous.get(self.screen_name, "welcome"))
 
@@ -193,6 +201,16 @@ class KioskWindow(QMainWindow):
         """Show the service search with the touch keyboard."""
         self.tenant_id = None
         self._show("search")
+
+    def open_check_in(self, code: str = "") -> None:
+        """Show the online check-in page, with `code` already typed (a scan, say)."""
+        self.pages["check_in"].code = code  # type: ignore[attr-defined]
+        self._show("check_in")
+
+    def check_in(self, code: str) -> None:
+        """The visitor checks a booking code in (a second tap while busy does nothing)."""
+        if self.flow.check_in(code, self.language):
+            self._message(t("printing", self.language), [])
 
     def take_ticket(self, priority_kind: str | None) -> None:
         """The visitor pressed the big button (a second tap while busy does nothing)."""
@@ -241,7 +259,13 @@ class KioskWindow(QMainWindow):
         self.footer.setVisible(name not in ("welcome", "message"))
         if name == "welcome":
             self.pages["welcome"].show_welcome(  # type: ignore[attr-defined]
-                self.config, language, self.open_tenants, self.set_language)
+                self.config, language, self.open_tenants, self.set_language,
+                self.open_check_in if self.takes_appointments else None)
+        elif name == "check_in":
+            self.pages["check_in"].show_check_in(  # type: ignore[attr-defined]
+                language, self.flow.can_issue,
+                t("printer_fault_title", language) if fault is not None else None,
+                self.check_in)
         elif name == "tenants":
             self.pages["tenants"].show_tenants(  # type: ignore[attr-defined]
                 self.config, view, language, self.open_tenant, self.open_search)
@@ -316,7 +340,7 @@ class KioskWindow(QMainWindow):
         self.render()
 
     def _on_busy(self, busy: bool) -> None:
-        if not busy and self.screen_name == "detail":
+        if not busy and self.screen_name in ("detail", "check_in"):
             self.render()
 
     def _on_ticket(self, issued: KioskTicket, on_screen_only: bool) -> None:
@@ -330,6 +354,8 @@ class KioskWindow(QMainWindow):
         else:
             ahead = t("ahead_of_you", language, n=issued.people_ahead) + " · " + estimate
         lines = [service.name.get(language), ahead, t("please_wait", language)]
+        if issued.channel == "online":
+            lines.insert(0, t("online_queue", language))
         qr = None
         if on_screen_only:
             lines.insert(0, t("photo_this", language))
@@ -368,6 +394,16 @@ class KioskWindow(QMainWindow):
         self._message(t("sorry", language), [text], color=RED, button=True)
         self._return_home_in(self.done_ms)
 
+    def _on_check_in_refused(self, error: ErrorMessage) -> None:
+        """Say why the code was not checked in — in Bahasa Indonesia, then English."""
+        code = self.pages["check_in"].code  # type: ignore[attr-defined]
+        lines = [error.message_id, error.message_en]
+        if code:
+            lines.append(t("code_typed", self.language, code=code))
+        self._message(t("check_in_failed", self.language), lines, color=RED, button=True,
+                      second=(t("try_again", self.language), lambda: self.open_check_in()))
+        self._return_home_in(self.done_ms)
+
     def _on_print_failed(self, error: Any) -> None:
         language = self.language
         reason = error.message_en if language == "en" else error.message_id
@@ -378,9 +414,21 @@ class KioskWindow(QMainWindow):
         self._return_home_in(self.done_ms)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt override
-        """Any touch restarts the idle timer."""
+        """Any touch restarts the idle timer; a scanner's keys go to the check-in page.
+
+        A barcode/QR scanner types like a keyboard: its keys reach the check-in page
+        whatever has the focus, and a scan on the home screen opens that page with it.
+        """
         if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin,
                             QEvent.Type.KeyPress) and self.screen_name not in ("welcome",
                                                                                "message"):
             self.idle.start()
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if (self.screen_name == "welcome" and self.takes_appointments
+                    and event.text().isalnum()):
+                self.open_check_in()
+            if self.screen_name == "check_in" and self.stack.currentWidget() is (
+                    self.pages["check_in"]):
+                self.pages["check_in"].key_event(event)  # type: ignore[attr-defined]
+                return True
         return False

@@ -191,15 +191,17 @@ class _Ticket:
         self.out.rule()
 
     def number(self, caption: str) -> None:
-        """The queue number, as large as the paper allows, with any priority badge."""
+        """The queue number, as large as the paper allows, with any priority or channel badge."""
         label = to_ascii(self.ticket.ticket_label)
         self.out.paragraph(caption)
         self.out.feed_dots(8)
         size = max(1, min(MAX_NUMBER_SIZE, self.out.columns() // max(1, len(label))))
         self.out.paragraph(label, bold=True, width=size, height=size)
         self.out.feed_dots(8)
-        if self.ticket.priority_label:
-            badge = to_ascii(self.ticket.priority_label).upper()
+        for note in (self.ticket.priority_label, self.ticket.channel_note):
+            if not note:
+                continue
+            badge = to_ascii(note).upper()
             self.out.style(align="center", bold=True, invert=True)
             for line in wrap(badge, self.out.columns() - 2):
                 self.out.printer.textln(f" {line} ")

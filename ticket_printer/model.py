@@ -44,6 +44,9 @@ class TicketData:
     language: Language = "id"
     priority_label: str | None = None
     """E.g. ``"Prioritas: Lansia"``; printed reversed under the number."""
+    channel_note: str = ""
+    """E.g. ``"Antrean online, jadwal 10.30–11.00"`` for a checked-in appointment; printed
+    reversed under the number (after any priority); empty prints nothing."""
     logo_path: Path | None = None
 
     def __post_init__(self) -> None:

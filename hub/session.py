@@ -49,8 +49,8 @@ from hub.config.public import PublicMall, public_mall
 from hub.config.tokens import Credentials
 from hub.core import Command, HubCore
 from hub.engine import InvalidArgument, QueueEngine
-from hub.engine.appointments import fresh_code
 from hub.engine import events as ev
+from hub.engine.appointments import fresh_code
 from hub.eventlog import Entry, LoggedEvent, RequestKey
 from hub.fanout import FanOut, Group, Send, Views, dumps, group_of
 from hub.messages import describe, describe_queue_error

@@ -365,10 +365,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="events per transaction (default 1000)")
     ship.set_defaults(handler=_cmd_ship)
 
-    from hub import backup, devices
+    from hub import appointment_import, backup, devices
 
     devices.add_parser(commands, [verbose])
     backup.add_parsers(commands, [verbose])
+    appointment_import.add_parser(commands, [verbose])
     return parser
 
 

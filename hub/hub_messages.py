@@ -170,6 +170,8 @@ class ErrorMessage(HubModel):
     reason: str | None = None
     opens_at: str | None = None
     ends_at: str | None = None
+    rows: list[dict[str, Any]] | None = None
+    """import_refused: each refused row (`row` from 1) with its own code, texts, reason."""
 
 
 class EventMessage(HubModel):

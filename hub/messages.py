@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from hub.engine import OnBreak, QueueError, ServiceUnavailable
-from hub.engine.appointments import AppointmentRefused
+from hub.engine.appointments import AppointmentRefused, ImportRefused
 
 _DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
@@ -39,6 +39,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "The service is not taking tickets now."),
     "on_break": ("Pemanggilan menunggu sampai waktu istirahat selesai.",
                  "Calls wait until the break ends."),
+    "import_refused": ("Impor ditolak: ada baris yang tidak dapat didaftarkan. Tidak ada "
+                       "yang didaftarkan.",
+                       "Import refused: some rows cannot be booked. Nothing was booked."),
     "appointment_refused": ("Pendaftaran online tidak dapat diproses.",
                             "The appointment cannot be processed."),
 }
@@ -109,6 +112,10 @@ def describe_queue_error(error: QueueError) -> dict[str, object]:
             message_id, message_en = f"{message_id} {more_id}", f"{message_en} {more_en}"
             body["opens_at"] = error.opens_at.isoformat()
         body.update(message_id=message_id, message_en=message_en, reason=error.reason)
+    elif isinstance(error, ImportRefused):
+        body["message_en"] = TEXTS["import_refused"][1]  # the rows say what, one by one
+        body["rows"] = [{"row": number, **describe_queue_error(refused)}
+                        for number, refused in error.rows]
     elif isinstance(error, AppointmentRefused):
         message_id, message_en = APPOINTMENT.get(error.reason, TEXTS["appointment_refused"])
         if error.when is not None and error.reason == "too_early":

@@ -13,6 +13,7 @@ and `pong`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -201,6 +202,26 @@ class BookAppointment(Request):
     language: Literal["id", "en"] = "id"
 
 
+class ImportRow(BaseModel):
+    """One appointment of an import, as `book_appointment` takes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    service_id: Ref
+    slot_start: dt.datetime
+    """With an offset, or without: then mall time ("2026-11-24T10:30")."""
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    contact: Annotated[str, Field(min_length=1, max_length=32)]
+    language: Literal["id", "en"] = "id"
+
+
+class ImportAppointments(Request):
+    """Supervisor (`python -m hub appointments import`): book all these rows, or none."""
+
+    type: Literal["import_appointments"]
+    rows: Annotated[list[ImportRow], Field(min_length=1, max_length=250)]
+
+
 class CancelAppointment(Request):
     """Supervisor: cancel a booked appointment by its code."""
 
@@ -293,7 +314,7 @@ class CloseCounter(CounterCommand):
 ClientMessage = Annotated[
     Hello | Resync | Ping | IssueTicket | ConfirmTicket | ReprintTicket | CancelTicket
     | ReportDeviceStatus | SubmitSurvey | SubmitComplaint
-    | CheckInAppointment | BookAppointment | CancelAppointment
+    | CheckInAppointment | BookAppointment | CancelAppointment | ImportAppointments
     | SetServiceClosed | SetCounterServices | SetDevicePaused | SetRunningText | CallNext
     | CallTicket | Recall | MarkNoShow | Park | ResumeParked | Transfer | Finish | OpenCounter
     | PauseCounter | ResumeCounter | CloseCounter,
@@ -313,7 +334,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "counter": COUNTER_COMMANDS | {"report_device_status"},
     "supervisor": frozenset({"set_service_closed", "set_counter_services", "set_device_paused",
                              "set_running_text", "reprint_ticket", "book_appointment",
-                             "cancel_appointment"}),
+                             "cancel_appointment", "import_appointments"}),
     "survey": frozenset({"submit_survey", "submit_complaint", "report_device_status"}),
     "portal": frozenset(),  # the HTTP API only (/api/v1/…); its hello is refused
 }

@@ -50,7 +50,7 @@ from hub.config.tokens import Credentials
 from hub.core import Command, HubCore
 from hub.engine import InvalidArgument, QueueEngine
 from hub.engine import events as ev
-from hub.engine.appointments import fresh_code
+from hub.engine.appointments import BookingRow, fresh_code
 from hub.eventlog import Entry, LoggedEvent, RequestKey
 from hub.fanout import FanOut, Group, Send, Views, dumps, group_of
 from hub.messages import describe, describe_queue_error
@@ -394,6 +394,9 @@ class HubSession:
                 language=m.language, code=fresh_code(e.appointments, secrets.token_bytes),
                 booked_by=me, channel="supervisor"),
             "cancel_appointment": lambda e, at: e.cancel_appointment(m.code, at, by=me),
+            "import_appointments": lambda e, at: e.import_appointments(
+                [BookingRow(r.service_id, r.slot_start, r.name, r.contact, r.language)
+                 for r in m.rows], at, _fresh_codes(e, len(m.rows)), booked_by=me),
             "submit_survey": lambda e, at: e.submit_survey(
                 m.ticket_id, m.answers, at, counter_id=counter, comment=m.comment,
                 profile={"age_band": m.age_band, "gender": m.gender,
@@ -505,6 +508,16 @@ class HubSession:
             state = engine.availability(service.id, at)
             result[service.id] = (state.open, state.reason, state.on_break is not None)
         return result
+
+
+def _fresh_codes(engine: QueueEngine, count: int) -> list[str]:
+    """`count` distinct booking codes none of which is in the book (for an import)."""
+    codes: list[str] = []
+    while len(codes) < count:
+        code = fresh_code(engine.appointments, secrets.token_bytes)
+        if code not in codes:
+            codes.append(code)
+    return codes
 
 
 def _reprint(engine: QueueEngine, at: dt.datetime, device: Device,

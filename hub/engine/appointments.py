@@ -27,12 +27,17 @@ appointment events still relevant (hub/appointment_log.py) and then today's even
 
 Booking codes come from the caller (`booking_code` over random bytes it supplies), so
 the engine stays free of randomness; the engine refuses a code already in the book.
+
+An import (`import_appointments`, from a CSV file) books many rows or none: every row
+is checked by the same rules as one booking, with the places the rows before it take
+counted, and one refused row refuses the whole import (`ImportRefused`, each refused
+row with its reason) before anything is applied.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -50,6 +55,8 @@ CODE_LENGTH = 6
 CHANNELS = ("portal", "supervisor", "import")
 NAME_MAX = 80
 CONTACT_MAX = 32
+IMPORT_ROWS_MAX = 250
+"""Rows one import may book (one request: 250 rows stay under the hub's 64 KiB message)."""
 
 
 def booking_code(random_bytes: bytes) -> str:
@@ -96,6 +103,34 @@ class AppointmentRefused(QueueError):
         super().__init__(f"appointment refused: {reason} ({detail})")
         self.reason = reason
         self.when = when
+
+
+class ImportRefused(QueueError):
+    """An import with refused rows: nothing of it was booked.
+
+    `rows` holds (row number from 1, the refusal) for every refused row, not just the first.
+    """
+
+    code = "import_refused"
+
+    def __init__(self, rows: list[tuple[int, QueueError]]) -> None:
+        super().__init__(f"import refused: {len(rows)} row(s) cannot be booked; nothing was "
+                         "booked")
+        self.rows = rows
+
+
+@dataclass(frozen=True, slots=True)
+class BookingRow:
+    """One appointment to book in an import: as `book_appointment` takes it.
+
+    A `slot_start` without a time zone is mall time (a spreadsheet's "2026-11-24 10:30").
+    """
+
+    service_id: str
+    slot_start: dt.datetime
+    name: str
+    contact: str
+    language: str = "id"
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +320,47 @@ class AppointmentEngine(EngineState):
         contact: str, language: str, code: str, booked_by: str, channel: str,
     ) -> list[ev.Event]:
         """Book a place in a slot of a service, or refuse with the rule's reason."""
+        return self._emit_appointment(self._booking(
+            service_id, slot_start, at, name=name, contact=contact, language=language,
+            code=code, booked_by=booked_by, channel=channel))
+
+    def import_appointments(self, rows: Sequence[BookingRow], at: dt.datetime,
+                            codes: Sequence[str], booked_by: str) -> list[ev.Event]:
+        """Book every row (channel import, codes in order) or none: see ImportRefused."""
+        if not rows or len(rows) > IMPORT_ROWS_MAX:
+            raise InvalidArgument(f"an import books 1 to {IMPORT_ROWS_MAX} rows")
+        if len(codes) != len(rows) or len(set(codes)) != len(codes):
+            raise InvalidArgument("an import needs one distinct code per row")
+        booked: list[ev.AppointmentBooked] = []
+        refused: list[tuple[int, QueueError]] = []
+        earlier: dict[tuple[str, dt.datetime], int] = {}
+        for number, (row, code) in enumerate(zip(rows, codes, strict=True), 1):
+            start = (row.slot_start if row.slot_start.tzinfo is not None
+                     else row.slot_start.replace(tzinfo=self.timezone))
+            try:
+                event = self._booking(row.service_id, start, at, name=row.name,
+                                      contact=row.contact, language=row.language, code=code,
+                                      booked_by=booked_by, channel="import", earlier=earlier)
+            except QueueError as error:
+                refused.append((number, error))
+                continue
+            key = (event.service_id, event.slot_start)
+            earlier[key] = earlier.get(key, 0) + 1
+            booked.append(event)
+        if refused:
+            raise ImportRefused(refused)
+        emitted: list[ev.Event] = []
+        for event in booked:
+            emitted += self._emit_appointment(event)
+        return emitted
+
+    def _booking(
+        self, service_id: str, slot_start: dt.datetime, at: dt.datetime, *, name: str,
+        contact: str, language: str, code: str, booked_by: str, channel: str,
+        earlier: dict[tuple[str, dt.datetime], int] | None = None,
+    ) -> ev.AppointmentBooked:
+        """The booking event if the rules allow it (nothing applied); `earlier`: places
+        an import's earlier rows take in each (service, slot)."""
         service = self._service(service_id)
         rules = rules_of(service)
         if channel not in CHANNELS:
@@ -306,12 +382,13 @@ class AppointmentEngine(EngineState):
             raise AppointmentRefused("code_taken", f"code {code} is in use")
         local_start = self.local(slot_start)
         slot = self._slot(service, local_start)
-        self._check_bookable(service, rules, slot.start, at,
-                             self.appointments.booked_in(service_id, slot.start))
-        return self._emit_appointment(ev.AppointmentBooked(
+        taken = self.appointments.booked_in(service_id, slot.start)
+        taken += (earlier or {}).get((service_id, slot.start), 0)
+        self._check_bookable(service, rules, slot.start, at, taken)
+        return ev.AppointmentBooked(
             at, f"{slot.start.date().isoformat()}/{code}", code, service_id, service.tenant,
             service.category, slot.start, slot.end, name, contact, language, booked_by,
-            channel))
+            channel)
 
     def cancel_appointment(self, code: str, at: dt.datetime, by: str) -> list[ev.Event]:
         """Cancel a booked appointment (not one checked in or over)."""

@@ -387,6 +387,13 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
         await boss.request("cancel_appointment", code=dropped["events"][0]["code"])
         await boss.request("book_appointment", service_id="ktp-el",
                            slot_start=at(10, 30).isoformat(), name="Ahmad", contact="8765")
+        refused_import = await boss.request("import_appointments", rows=[
+            {"service_id": "ktp-el", "slot_start": at(10, 30).replace(tzinfo=None).isoformat(),
+             "name": "Siti Aminah", "contact": "081234567890"},
+            {"service_id": "ktp-el", "slot_start": at(10, 40).isoformat(), "name": "Dewi",
+             "contact": "6666", "language": "en"}])
+        assert refused_import["code"] == "import_refused", refused_import
+        assert [(r["row"], r["reason"]) for r in refused_import["rows"]] == [(2, "not_a_slot")]
         clock.now = at(10, 5)
         await kiosk.request("check_in_appointment", code=kept["events"][0]["code"],
                             await_print=True)

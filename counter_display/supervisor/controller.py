@@ -39,6 +39,8 @@ class SupervisorController(QObject):
     """(kind, ErrorMessage) — the hub refused a request."""
     succeeded = Signal(str)
     """A request was carried out (its kind)."""
+    bookingAnswered = Signal(str, object, object)
+    """(token, the appointment_booked event or None, ErrorMessage or None) of a booking."""
 
     def __init__(self, bridge: HubBridge, config: MallConfig, clock: Clock = system_clock,
                  parent: QObject | None = None) -> None:
@@ -137,6 +139,13 @@ class SupervisorController(QObject):
         """Print one of today's tickets again at a kiosk (a visitor lost or tore theirs)."""
         return self._send(p.ReprintTicket, ticket_id=ticket_id, kiosk_id=kiosk_id)
 
+    def book_appointment(self, service_id: str, slot_start: str, name: str, contact: str,
+                         language: str) -> str:
+        """Book a slot for a visitor at the desk; the answer comes as `bookingAnswered`."""
+        return self._send(p.BookAppointment, service_id=service_id,
+                          slot_start=dt.datetime.fromisoformat(slot_start),
+                          name=name.strip(), contact=contact.strip(), language=language)
+
     def kiosks(self) -> list[tuple[str, str, bool]]:
         """(device id, name, online now) of every kiosk, for choosing where to reprint."""
         return [(d.id, d.name or d.id, (entry := self.view.devices.get(d.id)) is not None
@@ -171,6 +180,10 @@ class SupervisorController(QObject):
         kind = self.pending.pop(token, None)
         if kind is None:
             return  # not ours
+        if kind == "book_appointment":
+            booked = next((e for e in result.events if e["type"] == "appointment_booked"),
+                          None) if result is not None else None
+            self.bookingAnswered.emit(token, booked, error)
         if error is not None:
             self.last_error = error
             log.warning("%s refused: %s (%s)", kind, error.code, error.message_en)

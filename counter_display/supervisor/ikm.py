@@ -121,6 +121,16 @@ class HubReports:
         partial.replace(out)
         return out
 
+    def slots(self, service_id: str, day: str) -> dict[str, Any]:
+        """A service's appointment slots on a day ("2026-11-24"), as the hub counts them
+        (docs/protocol.md §21.1); raise ReportError when they cannot be read."""
+        body, _ = self._get("/slots", {"service": service_id, "day": day}, self.timeout)
+        try:
+            result: dict[str, Any] = json.loads(body)
+        except ValueError as error:
+            raise ReportError(f"Jawaban hub tidak terbaca · Unreadable answer ({error})") from None
+        return result
+
     def _query(self, period: str, fmt: str, tenant: str | None) -> dict[str, str]:
         query = {"period": period, "format": fmt, "weight": self.weight}
         if tenant:

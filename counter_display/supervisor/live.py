@@ -6,9 +6,11 @@ open the dialogs of `dialogs`. Nothing here changes state except through the hub
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable
 from typing import TypeVar
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_display.supervisor import dialogs
+from counter_display.supervisor.booking import BookAppointmentDialog, SlotSource
 from counter_display.supervisor.controller import SupervisorController
 from counter_display.supervisor.model import ROLE_NAMES, CounterRow, DeviceRow, ServiceRow
 from counter_display.supervisor.tables import LEVEL_COLOURS, STATUS_COLOURS, Cell, LiveTable
@@ -110,9 +113,12 @@ def device_cells(row: DeviceRow) -> list[Cell]:
 class LiveTab(QWidget):
     """Three panels side by side, refreshed by `refresh()`."""
 
-    def __init__(self, controller: SupervisorController, parent: QWidget | None = None) -> None:
+    def __init__(self, controller: SupervisorController, parent: QWidget | None = None,
+                 slots: SlotSource | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        self.slots = slots
+        """Where appointment slots are read (the hub's GET /slots); None: no booking here."""
         self.config = controller.config
         self.dialog: QDialog | None = None
         self.service_names = {s.id: f"{s.prefix} · {s.name.id}" for s in self.config.services}
@@ -130,6 +136,12 @@ class LiveTab(QWidget):
         self.reopen_service.clicked.connect(self._reopen_selected)
         head.addWidget(self.close_service)
         head.addWidget(self.reopen_service)
+        self.book = QPushButton("Janji temu…")
+        self.book.setToolTip("Daftarkan janji temu untuk pengunjung · Book an appointment")
+        self.book.clicked.connect(self.open_booking_dialog)
+        self.book.setVisible(slots is not None and any(
+            s.appointments is not None for s in self.config.services))
+        head.addWidget(self.book)
         self.services = LiveTable(
             ["Layanan", "Instansi", "Status", "Antre", "Terlama", "Target", "Perkiraan",
              "Diambil"], [300, 96, 120, 52, 96, 56, 78, 64], stretch_column=0,
@@ -235,6 +247,7 @@ class LiveTab(QWidget):
                                  else "Jeda anjungan")
         self.edit_text.setEnabled(online)
         self.reprint.setEnabled(online)
+        self.book.setEnabled(online)
 
     def _selected_service(self) -> ServiceRow | None:
         key = self.services.selected_key()
@@ -278,6 +291,20 @@ class LiveTab(QWidget):
         """Choose a ticket of today and the kiosk that prints it again."""
         dialog = dialogs.ReprintDialog(self.controller.kiosks(), self)
         self._open(dialog, lambda d: self.controller.reprint_ticket(d.ticket(), d.kiosk_id()))
+        return dialog
+
+    def open_booking_dialog(self) -> BookAppointmentDialog:
+        """Book a slot for a visitor; the dialog stays open and shows the code."""
+        assert self.slots is not None
+        business_day = self.controller.view.business_day  # the hub's day, not this PC's
+        today = (dt.date.fromisoformat(business_day) if business_day else
+                 self.controller.now().astimezone(ZoneInfo(self.config.mpp.timezone)).date())
+        dialog = BookAppointmentDialog(self.config, today, self.slots,
+                                       self.controller.book_appointment, self)
+        self.controller.bookingAnswered.connect(dialog.answered)
+        dialog.finished.connect(
+            lambda _r: self.controller.bookingAnswered.disconnect(dialog.answered))
+        self._open(dialog, lambda _d: None)
         return dialog
 
     def _reopen_selected(self) -> None:

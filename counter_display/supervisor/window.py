@@ -128,7 +128,7 @@ class SupervisorWindow(QMainWindow):
         self.message_bar.closed.connect(controller.dismiss_error)
         body.addWidget(self.message_bar)
         self.tabs = QTabWidget()
-        self.live = LiveTab(controller)
+        self.live = LiveTab(controller, slots=ikm.slots if ikm is not None else None)
         self.reports = ReportsTab(controller, ikm)
         self.tabs.addTab(self.live, "Langsung · Live")
         self.tabs.addTab(self.reports, "Laporan · Reports")

@@ -8,6 +8,7 @@
     /tiket/<ticket id>              the visitor's phone page; ?data=1&since= waits for news
     /reports?period=&format=        a report file for a supervisor's token (§20.5)
     /reports/ikm?day=               a day's IKM for a supervisor's token
+    /slots?service=&day=            a service's appointment slots for a supervisor's token (§21.1)
     /api/v1/…                       appointments for a portal's token (§21; GET, POST, DELETE)
     /web/<file>                     the pages' scripts and styles
 
@@ -108,12 +109,14 @@ class WebApp:
             return self.display(path[len(display.PATH_PREFIX):], where)
         if path == "/announce.wav":
             return self.announcement(where)
-        if path in ("/reports", "/reports/ikm"):
+        if path in ("/reports", "/reports/ikm", "/slots"):
             if supervisor_for(self.config, self.server.session.credentials,
                               http.bearer_token(request)) is None:
                 return http.error(401, "auth_failed", "Token pengawas salah atau tidak ada.",
                                   "Missing or wrong supervisor token.",
                                   extra=[("WWW-Authenticate", 'Bearer realm="antrean"')])
+            if path == "/slots":  # the dashboard books for a visitor at the desk
+                return self.api.slots(where)
             if path == "/reports":
                 return self.reports.report(where.query)
             return self.reports.ikm(where.query)

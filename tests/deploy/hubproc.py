@@ -55,6 +55,17 @@ class HubProcess:
             self._partial += chunk
 
 
+def stop_process(process: subprocess.Popen[str]) -> None:
+    """SIGTERM (what systemd sends), then SIGKILL if it has not stopped in 20 s."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @contextmanager
 def hub_process(config: Path, db: Path, *extra: str, host: str = "127.0.0.1",
                 netns: str | None = None, port: int = 0) -> Iterator[HubProcess]:
@@ -79,13 +90,7 @@ def hub_process(config: Path, db: Path, *extra: str, host: str = "127.0.0.1",
             hub.fingerprint = line.rsplit("fingerprint ", 1)[1].strip()
         yield hub
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()

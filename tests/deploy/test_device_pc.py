@@ -27,7 +27,7 @@ from hub.client.startup import MallCache, public_config
 from hub.client.tls import pinned_context
 from hub.config import load_config
 from hub.config.public import public_mall, served_public_url
-from tests.deploy.hubproc import EXAMPLE, ROOT, HubProcess, hub_process
+from tests.deploy.hubproc import EXAMPLE, ROOT, HubProcess, hub_process, stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -45,13 +45,7 @@ def kiosk_process(settings: Path, cache: Path, *extra: str) -> Iterator[subproce
     try:
         yield process
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
         assert process.stderr is not None
         process.stderr.close()
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from hub.__main__ import main
-from tests.deploy.hubproc import EXAMPLE, ROOT, HubProcess, hub_process
+from tests.deploy.hubproc import EXAMPLE, ROOT, HubProcess, hub_process, stop_process
 
 pytestmark = pytest.mark.integration
 
@@ -92,16 +92,6 @@ def device_says(lan: Lan, settings: Path, *action: str) -> list[dict[str, object
     return [json.loads(line) for line in out.splitlines()]
 
 
-def stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def settings_for(mall: Path, hub: HubProcess, tls: Path, device: str, folder: Path) -> Path:
     out = folder / f"{device}.toml"
     assert main(["device", "settings", "--config", str(mall), "--device", device,
@@ -141,7 +131,7 @@ def test_kiosk_counter_and_display_on_separate_pcs(lan: Lan, tmp_path: Path) -> 
             assert json.loads(watcher.stdout.readline()) == {"seen": "A-001"}
             assert watcher.wait(timeout=30) == 0
         finally:
-            stop(watcher)
+            stop_process(watcher)
 
         # The real kiosk app on its PC: connected over the LAN, counted by /health.
         app = on_devices(lan, sys.executable, "-m", "kiosk", "--settings", str(kiosk_app),
@@ -160,7 +150,7 @@ def test_kiosk_counter_and_display_on_separate_pcs(lan: Lan, tmp_path: Path) -> 
             assert json.loads(out) == {"kiosk": 1}
             assert app.poll() is None
         finally:
-            stop(app)
+            stop_process(app)
         kept = json.loads((pcs / "cache" / "mall.json").read_text())
         # Tickets' QR codes point at the hub's LAN address, which phones on it can open.
         assert kept["mall"]["mpp"]["public_url"] == f"https://{HUB_ADDRESS}:{hub.port}"

@@ -10,33 +10,44 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from hub.config import ConfigError, load_config
+from hub.config import ConfigError, MallConfig, load_config
 from hub.reports import Format, parse_period, write_report
+from hub.reports.period import Period
 from hub.reports.skm import IkmWeight
 
 
-def report_command(db: Path, config_path: Path, period_text: str, fmt: Format, out: Path,
-                   tenant_id: str | None = None, ikm_weight: IkmWeight = "exact") -> int:
-    """Write one report; print the file and the chain head; 0 on success, 1 on a problem."""
+def _inputs(db: Path, config_path: Path, period_text: str,
+            tenant_id: str | None) -> tuple[MallConfig, Period] | None:
+    """The configuration and period of a report command, or None with every problem printed."""
     if db.is_dir():  # SQLite would only say "disk I/O error"
         print(f"report: --db: {db} is a folder; give the hub's event log file in it",
               file=sys.stderr)
-        return 1
+        return None
     try:
         config = load_config(config_path)
     except ConfigError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        return 1
+        return None
     try:
         period = parse_period(period_text)
     except ValueError as error:
         print(f"--period: {error}", file=sys.stderr)
-        return 1
+        return None
     if tenant_id is not None and tenant_id not in {t.id for t in config.tenants}:
         known = ", ".join(t.id for t in config.tenants)
         print(f"--tenant: unknown tenant {tenant_id!r} (known: {known})", file=sys.stderr)
+        return None
+    return config, period
+
+
+def report_command(db: Path, config_path: Path, period_text: str, fmt: Format, out: Path,
+                   tenant_id: str | None = None, ikm_weight: IkmWeight = "exact") -> int:
+    """Write one report; print the file and the chain head; 0 on success, 1 on a problem."""
+    inputs = _inputs(db, config_path, period_text, tenant_id)
+    if inputs is None:
         return 1
+    config, period = inputs
     try:
         written = write_report(db, config, period, out, fmt, tenant_id, ikm_weight,
                                dt.datetime.now(dt.UTC))
@@ -76,17 +87,10 @@ def complaints_command(db: Path, config_path: Path, period_text: str, fmt: Forma
         print(f"report --complaints: one CSV or XLSX file: give --format csv --out NAME.csv "
               f"or --format xlsx --out NAME.xlsx (not {fmt} to {out.name})", file=sys.stderr)
         return 1
-    try:
-        config = load_config(config_path)
-    except ConfigError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+    inputs = _inputs(db, config_path, period_text, tenant_id)
+    if inputs is None:
         return 1
-    try:
-        period = parse_period(period_text)
-    except ValueError as error:
-        print(f"--period: {error}", file=sys.stderr)
-        return 1
+    config, period = inputs
     try:
         written = write_complaint_texts(db, config, period, out, tenant_id)
     except (FileNotFoundError, ValueError, sqlite3.Error) as error:

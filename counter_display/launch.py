@@ -44,6 +44,11 @@ class Launch:
         return self.start.device
 
     @property
+    def token(self) -> str:
+        """This device's token (the settings file's; a demo mall file's plain one)."""
+        return self.start.token
+
+    @property
     def hub_url(self) -> str:
         """ws:// or wss:// address of the hub."""
         return self.start.hub_url

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+from typing import TYPE_CHECKING
 
 from counter_display.hall.app import parse_size
 from counter_display.launch import App, Launch
+
+if TYPE_CHECKING:
+    from counter_display.supervisor.ikm import HubReports
 
 log = logging.getLogger(__name__)
 
@@ -20,20 +24,24 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                         help="window size when not full screen (default 1920x1080)")
 
 
+def hub_reports(launch: Launch) -> HubReports:
+    """Today's IKM and the reports from the hub (GET /reports) with this device's token:
+    the dashboard needs no copy of the hub's database."""
+    from counter_display.supervisor.ikm import HubReports
+
+    return HubReports(launch.hub_url, launch.token, launch.ssl_context, launch.args.ikm_weight)
+
+
 def _run(launch: Launch) -> int:
     from counter_display.qtapp import application, run_until_quit
     from counter_display.supervisor.controller import SupervisorController
-    from counter_display.supervisor.ikm import HubReports
     from counter_display.supervisor.window import SupervisorWindow
 
     args = launch.args
     app = application("Antrean MPP — dasbor")
-    device = launch.device
     bridge = launch.bridge()
     controller = SupervisorController(bridge, launch.config)
-    # Today's IKM and the reports come from the hub (GET /reports), with this token: the
-    # dashboard needs no copy of the hub's database.
-    reports = HubReports(launch.hub_url, device.token or "", launch.ssl_context, args.ikm_weight)
+    reports = hub_reports(launch)
     window = SupervisorWindow(controller, reports)
     if args.fullscreen:
         window.showFullScreen()

@@ -180,3 +180,29 @@ def test_a_hub_with_another_certificate_is_refused_plainly(tmp_path: Path) -> No
         assert f"got {hub.fingerprint}" in done.stderr
         assert "Traceback" not in done.stderr
         assert "kiosk-1 connected" not in "".join(hub.log)  # no token was sent to it
+
+
+def test_a_supervisor_laptop_reads_reports_with_its_own_token_over_tls(tmp_path: Path) -> None:
+    """The dashboard's reports (GET /reports, /reports/ikm) use the settings file's token."""
+    import argparse
+
+    from counter_display.launch import prepare
+    from counter_display.supervisor.app import hub_reports
+    from counter_display.supervisor.ikm import HubReports
+
+    mall = tmp_path / "mpp.toml"
+    mall.write_text(EXAMPLE.read_text())
+    tls, settings = tmp_path / "tls", tmp_path / "supervisor.toml"
+    with hub_process(mall, tmp_path / "antrean.db", "--tls-dir", str(tls)) as hub:
+        assert main(["device", "settings", "--config", str(mall), "--device", "supervisor",
+                     "--hub-url", f"wss://127.0.0.1:{hub.port}", "--out", str(settings),
+                     "--tls-dir", str(tls)]) == 0
+        args = argparse.Namespace(settings=settings, cache_dir=tmp_path / "cache", config=None,
+                                  device=None, hub=None, ikm_weight="exact")
+        launch = prepare(args, "supervisor")
+        assert launch.device.token is None  # the hub's public entry carries none
+        reports = hub_reports(launch)  # what the dashboard uses
+        figure = reports.day("2026-11-23")
+        assert figure is not None and figure.respondents == 0  # answered, not refused
+        wrong = HubReports(launch.hub_url, "not-the-token", launch.ssl_context)
+        assert wrong.day("2026-11-23") is None  # 401: logged and shown as unknown

@@ -4,7 +4,8 @@ Tables (see docs/storage.md):
 - `events`   — append-only; each row chained to the previous one by a SHA-256 hash, so
                an edited or deleted row is detectable (authentic electronic evidence).
 - `visits`   — one row per visitor, derived from the events in the same transaction;
-               the visitor reports read it.
+               the visitor reports read it. A visit finished at a counter is `served`
+               there, with its `finish_outcome` (served, incomplete_documents, referred).
 - `requests` — the answer given to each client request id, so a retry — even after a
                restart — gets the same answer and never a second ticket.
 - `business_days` — where each day starts in `events`, so a restart replays only today.
@@ -36,6 +37,7 @@ import sqlite_utils
 
 from hub import appointment_log
 from hub.engine import events as ev
+from hub.notify import outbox
 
 GENESIS_HASH = "0" * 64
 APPOINTMENT_PROJECTED = ev.APPOINTMENT_EVENT_TYPES | {"ticket_cancelled"}
@@ -71,6 +73,12 @@ CREATE TABLE service_legs (
 """A visit's stints at counters (leg_id = ticket id @ seq of the event that ended it);
 outcome served, transferred or no_show; staff as the counter was opened (or NULL)."""
 
+FINISH_COLUMNS: dict[str, type] = {"finish_outcome": str, "missing_requirements": str,
+                                   "referred_tenant_id": str, "referred_note": str}
+"""How a visit finished at a counter ended (visits columns): served, incomplete_documents
+or referred (NULL: not finished at a counter); the missing requirements as a JSON list of
+their Indonesian texts (NULL unless incomplete_documents); where it was referred to."""
+
 LEG_EVENT_TYPES = ("counter_opened", "counter_closed", "ticket_transferred",
                    "ticket_finished", "ticket_no_show")
 """The events `service_legs` is made of (replayed to fill it on an older log)."""
@@ -91,6 +99,8 @@ class Entry:
     events: Sequence[ev.Event]
     request: RequestKey | None = None
     response: dict[str, Any] | None = None
+    notifications: Sequence[outbox.Notification] = ()
+    """What the events tell visitors (hub/notify): written in the same transaction."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +159,7 @@ class EventLog:
     def _create_schema(self) -> None:
         db = self.db
         appointment_log.create_table(self.connection)
+        outbox.create_table(self.connection)
         if "events" not in db.table_names():
             db["events"].create(  # type: ignore[union-attr]
                 {"seq": int, "at": str, "type": str, "payload": str, "hash": str}, pk="seq"
@@ -193,6 +204,7 @@ class EventLog:
                     "recall_count": int, "transfer_count": int, "transfers": str,
                     "counter_id": str, "ended_at": str, "outcome": str,
                     "wait_seconds": float, "service_seconds": float,
+                    **FINISH_COLUMNS,
                 },
                 pk="visit_id",
                 not_null={"business_day", "service_id", "tenant_id", "outcome"},
@@ -203,8 +215,24 @@ class EventLog:
             for columns in (["business_day"], ["year", "tenant_id"], ["month", "tenant_id"],
                             ["business_day", "service_id"], ["tenant_id", "business_day"]):
                 visits.create_index(columns)  # type: ignore[union-attr]
+        else:
+            self._add_finish_columns()
         if new_legs:
             self._backfill_legs()
+
+    def _add_finish_columns(self) -> None:
+        """Give a visits table from before finish outcomes their columns.
+
+        Every visit finished then was served (the only outcome there was), which is
+        what its events replay to.
+        """
+        have = {row[1] for row in self.connection.execute("PRAGMA table_info(visits)")}
+        if "finish_outcome" in have:
+            return
+        for column in FINISH_COLUMNS:
+            self.connection.execute(f"ALTER TABLE visits ADD COLUMN {column} TEXT")
+        self.connection.execute(
+            "UPDATE visits SET finish_outcome = 'served' WHERE outcome = 'served'")
 
     def _backfill_legs(self) -> None:
         """Fill `service_legs` from the events of a log written before it existed."""
@@ -253,6 +281,8 @@ class EventLog:
                             json.dumps(entry.response, ensure_ascii=False),
                         ),
                     )
+                if entry.notifications:
+                    outbox.insert(connection, entry.notifications)
                 all_seqs.append(seqs)
             connection.execute("COMMIT")
         except BaseException:
@@ -318,10 +348,15 @@ class EventLog:
                      event.ticket_id),
                 )
             case ev.TicketFinished():
+                missing = (json.dumps(event.missing_requirements, ensure_ascii=False)
+                           if event.outcome == "incomplete_documents" else None)
                 execute(
                     "UPDATE visits SET outcome = 'served', ended_at = ?, counter_id = ?, "
-                    "service_seconds = service_seconds + ? WHERE visit_id = ?",
-                    (at, event.counter_id, event.service_seconds, event.ticket_id),
+                    "service_seconds = service_seconds + ?, finish_outcome = ?, "
+                    "missing_requirements = ?, referred_tenant_id = ?, referred_note = ? "
+                    "WHERE visit_id = ?",
+                    (at, event.counter_id, event.service_seconds, event.outcome, missing,
+                     event.referred_tenant_id, event.referred_note, event.ticket_id),
                 )
             case ev.TicketNoShow() | ev.TicketCancelled() | ev.TicketExpired():
                 outcome = {

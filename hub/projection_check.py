@@ -165,9 +165,11 @@ def _compare(connection: sqlite3.Connection, rebuilt: sqlite3.Connection, table:
         stored_rows: Iterator[tuple[object, ...]] = iter(())
         columns = _columns(rebuilt, table)
     else:
-        columns = _columns(rebuilt, table)
+        # A column the stored table lacks is newer than the log's last writer (the hub
+        # adds it, with its values, on its next start): it is not compared.
         stored_columns = set(_columns(connection, table))
-        wanted = ", ".join(c if c in stored_columns else "NULL" for c in columns)
+        columns = [c for c in _columns(rebuilt, table) if c in stored_columns]
+        wanted = ", ".join(columns)
         low, high = _key_range(scope.prefix)
         stored_rows = connection.execute(
             f"SELECT {wanted} FROM {table} WHERE {key} >= ? AND {key} < ? ORDER BY {key}",
@@ -177,7 +179,7 @@ def _compare(connection: sqlite3.Connection, rebuilt: sqlite3.Connection, table:
                     f"SELECT {wanted} FROM {table} WHERE ({scope.where}) "
                     f"AND NOT ({key} >= ? AND {key} < ?)", (*scope.params, low, high)):
                 result.add(RowDifference(table, str(row[0]), "extra", stored=tuple(row)))
-    rebuilt_rows = rebuilt.execute(f"SELECT * FROM {table} ORDER BY {key}")
+    rebuilt_rows = rebuilt.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {key}")
     compared = 0
     stored_row = next(stored_rows, None)
     rebuilt_row = next(rebuilt_rows, None)

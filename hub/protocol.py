@@ -280,9 +280,17 @@ class Transfer(CounterCommand):
 
 
 class Finish(CounterCommand):
-    """The current visitor was served."""
+    """End the current visit with its outcome (served if not said; docs/protocol.md 6.8)."""
 
     type: Literal["finish"]
+    outcome: Literal["served", "incomplete_documents", "referred"] = "served"
+    missing_requirements: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=300)]], Field(max_length=30)] = []
+    """incomplete_documents: which of the service's requirements were missing, each as
+    configured (its Indonesian text)."""
+    referred_tenant_id: Ref | None = None
+    referred_note: Annotated[str, Field(max_length=200)] | None = None
+    """referred: the tenant and/or where, in words, the visitor was sent."""
 
 
 class OpenCounter(CounterCommand):

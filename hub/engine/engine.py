@@ -33,6 +33,11 @@ COMPLAINT_KINDS = ("complaint", "suggestion")
 COMPLAINT_TEXT_MAX = 1000
 COMPLAINT_CONTACT_MAX = 100
 """Longest complaint text and contact kept (the protocol refuses longer ones first)."""
+FINISH_OUTCOMES = ("served", "incomplete_documents", "referred")
+"""How a visit finished at a counter ended: served, sent home for missing documents
+(berkas tidak lengkap), or referred elsewhere."""
+REFERRAL_NOTE_MAX = 200
+"""Longest referral note kept (the protocol refuses longer ones first)."""
 
 
 class QueueEngine(AppointmentEngine):
@@ -281,14 +286,75 @@ class QueueEngine(AppointmentEngine):
             )
         )
 
-    def finish(self, counter_id: str, at: dt.datetime) -> list[ev.Event]:
-        """The visitor was served: end the visit and free the counter."""
+    def finish(
+        self,
+        counter_id: str,
+        at: dt.datetime,
+        outcome: str = "served",
+        missing_requirements: list[str] | None = None,
+        referred_tenant_id: str | None = None,
+        referred_note: str | None = None,
+    ) -> list[ev.Event]:
+        """End the visit at the counter with its outcome, and free the counter.
+
+        `outcome` is one of FINISH_OUTCOMES: served; incomplete_documents, naming which of
+        the service's published requirements (Indonesian texts, as configured) were
+        missing; or referred elsewhere, to a tenant of the mall and/or a place in words.
+        """
         ticket = self._current_ticket(counter_id, at, "finish")
         assert ticket.called_at is not None
+        missing, tenant, note = self._finish_outcome(
+            ticket, outcome, missing_requirements or [], referred_tenant_id, referred_note)
         seconds = max(0.0, (at - ticket.called_at).total_seconds())
         return self._emit(
-            ev.TicketFinished(at, ticket.ticket_id, counter_id, ticket.service_id, seconds)
+            ev.TicketFinished(at, ticket.ticket_id, counter_id, ticket.service_id, seconds,
+                              outcome, missing, tenant, note)
         )
+
+    def _finish_outcome(
+        self, ticket: Ticket, outcome: str, missing: list[str], tenant_id: str | None,
+        note: str | None,
+    ) -> tuple[list[str], str | None, str | None]:
+        """Check a finish's outcome against its rule; return (missing, tenant, note) kept.
+
+        Missing requirements are those of the service the visit is at now (after any
+        transfer), in the configuration's order; a referral goes to another tenant or
+        somewhere named in words (or both), never to the visit's own tenant (a transfer).
+        """
+        if outcome not in FINISH_OUTCOMES:
+            raise InvalidArgument(
+                f"unknown outcome {outcome!r} (use one of: {', '.join(FINISH_OUTCOMES)})")
+        note = " ".join((note or "").split())[:REFERRAL_NOTE_MAX] or None
+        if outcome != "incomplete_documents" and missing:
+            raise InvalidArgument(f"missing requirements belong to incomplete_documents, "
+                                  f"not to {outcome}")
+        if outcome != "referred" and (tenant_id is not None or note is not None):
+            raise InvalidArgument(f"a referral belongs to referred, not to {outcome}")
+        if outcome == "incomplete_documents":
+            published = self._service(ticket.service_id).requirements.id
+            if not published:
+                raise InvalidArgument(
+                    f"service {ticket.service_id} publishes no requirements to be missing")
+            if not missing:
+                raise InvalidArgument("incomplete_documents needs the missing requirements")
+            unknown = [item for item in missing if item not in published]
+            if unknown:
+                raise InvalidArgument(
+                    f"not a requirement of {ticket.service_id}: {unknown[0]!r}")
+            if len(set(missing)) != len(missing):
+                raise InvalidArgument("a missing requirement is named twice")
+            return [item for item in published if item in missing], None, None
+        if outcome == "referred":
+            if tenant_id is None and note is None:
+                raise InvalidArgument("a referral needs a tenant or where to go, in words")
+            if tenant_id is not None:
+                if tenant_id not in {t.id for t in self.config.tenants}:
+                    raise InvalidArgument(f"unknown tenant {tenant_id!r}")
+                if tenant_id == self._service(ticket.service_id).tenant:
+                    raise InvalidArgument(
+                        f"{tenant_id} is the visit's own tenant: transfer the ticket instead")
+            return [], tenant_id, note
+        return [], None, None
 
     def cancel_ticket(
         self, ticket_ref: str, reason: str, at: dt.datetime, by: str | None = None

@@ -137,6 +137,16 @@ class TicketFinished(Event):
     counter_id: str
     service_id: str
     service_seconds: float
+    outcome: str = "served"
+    """served, incomplete_documents (berkas tidak lengkap) or referred (engine.FINISH_OUTCOMES);
+    a log written before outcomes were recorded reads as served."""
+    missing_requirements: list[str] = dataclasses.field(default_factory=list)
+    """incomplete_documents: the service's published requirements (Indonesian, as configured
+    then) that the visitor lacked, in the configuration's order."""
+    referred_tenant_id: str | None = None
+    """referred: the tenant of the mall the visitor was sent to, if any."""
+    referred_note: str | None = None
+    """referred: where the visitor was sent, in the staff's words (e.g. another office)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,7 +434,8 @@ def event_from_dict(data: dict[str, Any]) -> Event:
         hints = _HINTS[cls] = typing.get_type_hints(cls)
     values: dict[str, Any] = {}
     for field in dataclasses.fields(cls):
-        if field.name not in data and field.default is not dataclasses.MISSING:
+        if field.name not in data and (field.default is not dataclasses.MISSING
+                                       or field.default_factory is not dataclasses.MISSING):
             continue  # a field added later: older log rows take its default
         value = data[field.name]
         hint = hints[field.name]

@@ -305,6 +305,11 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
         await c2.request("transfer", to_counter_id="loket-01")
         await c1.request("pause_counter", reason="sholat")
         await c1.request("resume_counter")
+        await c1.request("call_next")  # the visitor loket-02 sent here: a document missing
+        incomplete = await c1.request("finish", outcome="incomplete_documents",
+                                      missing_requirements=["Fotokopi Kartu Keluarga"])
+        assert incomplete["events"][0]["missing_requirements"] == ["Fotokopi Kartu Keluarga"]
+        await kiosk.request("issue_ticket", service_id="ktp-el")
         await c1.request("call_next")
         await c1.request("park")
         await c1.request("close_counter")

@@ -138,17 +138,17 @@ class FanOut:
         event = item.event
         settings = event.type in ev.SETTINGS_EVENT_TYPES
         day_start = isinstance(event, ev.BusinessDayStarted)
-        private = ev.PRIVATE_FIELDS.get(event.type)
-        if private is not None and role != "supervisor":
+        supervisors_only = event.type in ev.SUPERVISORS_ONLY
+        if supervisors_only and role != "supervisor":
             return None  # a complaint or a booking is nobody's business on a public screen
         message: dict[str, Any] = {"type": "event", "seq": item.seq,
                                    "event": ev.event_to_dict(event)}
-        if private is not None:
-            # Supervisors count complaints and bookings live; what was said, and who said
-            # it or booked, stay in the log (the manager's export, docs/reports.md) and in
-            # the requester's own result.
-            for name in private:
-                message["event"].pop(name, None)
+        # Supervisors count complaints and bookings live; what was said, and who said it,
+        # booked or gave a phone number, stay in the log (the manager's export,
+        # docs/reports.md) and in the requester's own result.
+        for name in ev.PRIVATE_FIELDS.get(event.type, ()):
+            message["event"].pop(name, None)
+        if supervisors_only:
             return message
         if settings or day_start:
             message["settings"] = engine.settings_view()

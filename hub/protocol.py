@@ -79,6 +79,8 @@ class IssueTicket(Request):
     await_print: bool = False
     """True (a kiosk with a printer): the ticket stays pending, not callable, until
     `confirm_ticket`; unconfirmed after `queue.print_confirm_seconds` it is cancelled."""
+    contact: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    """The visitor's phone number, if they gave one (kept normalised; never pushed)."""
 
 
 class ConfirmTicket(Request):

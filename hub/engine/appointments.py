@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 from hub.config.models import WEEKDAYS, AppointmentRules, MallConfig, Service
 from hub.engine import events as ev
 from hub.engine.errors import InvalidArgument, QueueError
+from hub.engine.limits import phone_or_none
 from hub.engine.records import TicketStatus
 from hub.engine.state import EngineState
 from hub.schedule import holiday_on, hours_for, hours_on
@@ -280,7 +281,8 @@ class AppointmentEngine(EngineState):
         def issue_ticket(self, service_id: str, at: dt.datetime,
                          priority_kind: str | None = None, channel: str = "kiosk",
                          issued_by: str | None = None, pending: bool = False,
-                         booked: bool = False) -> list[ev.Event]: ...
+                         booked: bool = False, contact: str | None = None
+                         ) -> list[ev.Event]: ...
 
         def _require_today(self, at: dt.datetime, command: str) -> None: ...
 
@@ -421,8 +423,11 @@ class AppointmentEngine(EngineState):
             raise AppointmentRefused("too_early", "check-in opens later", self.local(opens))
         if at > closes:
             raise AppointmentRefused("too_late", "check-in closed", self.local(closes))
+        # The booking's contact is the ticket's when it is a phone number (not a NIK's
+        # last digits): the visitor is told their turn is near like any other.
         issued = self.issue_ticket(appointment.service_id, at, None, channel="online",
-                                   issued_by=issued_by, pending=pending, booked=True)
+                                   issued_by=issued_by, pending=pending, booked=True,
+                                   contact=phone_or_none(appointment.contact))
         ticket_id = issued[0].ticket_id  # type: ignore[attr-defined]
         return issued + self._emit_appointment(ev.AppointmentCheckedIn(
             at, appointment.appointment_id, appointment.code, ticket_id,

@@ -23,6 +23,7 @@ from hub.engine.errors import (
     OnBreak,
     ServiceUnavailable,
 )
+from hub.engine.limits import normalise_contact
 from hub.engine.records import CounterDesk, CounterStatus, Ticket, TicketStatus
 from hub.engine.selection import choose_next
 from hub.schedule import break_at
@@ -71,15 +72,21 @@ class QueueEngine(AppointmentEngine):
         issued_by: str | None = None,
         pending: bool = False,
         booked: bool = False,
+        contact: str | None = None,
     ) -> list[ev.Event]:
         """Give a visitor the next number of a service, or refuse with the reason.
 
         `pending`: the kiosk prints first; the ticket joins the queue only when
         `confirm_ticket` says the visitor holds it (see records.py). `booked`: an
         appointment's check-in, whose slot the booking already checked (no cut-off, no
-        quota: the place was promised).
+        quota: the place was promised). `contact`: the visitor's phone number as typed
+        (kept normalised, limits.py); a `mobile` ticket needs one.
         """
         self._require_today(at, "issue a ticket")
+        if contact is not None:
+            contact = normalise_contact(contact)
+        elif channel == "mobile":
+            raise InvalidArgument("a ticket taken on a phone needs the phone number")
         if issued_by is not None and issued_by in self.paused_devices:
             raise IllegalMove("issue a ticket", f"kiosk {issued_by}", "paused by a supervisor")
         service = self._service(service_id)
@@ -111,6 +118,7 @@ class QueueEngine(AppointmentEngine):
                 estimated_wait_minutes=minutes,
                 issued_by=issued_by,
                 pending=pending,
+                contact=contact,
             )
         )
 

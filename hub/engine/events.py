@@ -51,6 +51,9 @@ class TicketIssued(Event):
     """The device (kiosk) that issued it; only that device may cancel it."""
     pending: bool = False
     """True: not in the queue until the kiosk confirms the print (TicketConfirmed)."""
+    contact: str | None = None
+    """The visitor's phone number (digits, a leading + kept), if given: the phone page's
+    recovery and notifications use it. Personal data: never pushed (PRIVATE_FIELDS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,9 +260,13 @@ class ComplaintSubmitted(Event):
 PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {
     "complaint_submitted": ("text", "contact"),
     "appointment_booked": ("name", "contact"),
+    "ticket_issued": ("contact",),
 }
 """Fields that reach only the device that sent them (its result) and the reports' exports:
-pushed events of these types go to supervisors only, without them."""
+pushed events never carry them; those of SUPERVISORS_ONLY go to supervisors only."""
+
+SUPERVISORS_ONLY = frozenset({"complaint_submitted", "appointment_booked"})
+"""Pushed to supervisors only (without their PRIVATE_FIELDS): nobody else's business."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,8 @@ class Ticket:
     slot_start: dt.datetime | None = None
     """When its slot begins: it waits in the service's `online` line, called by the
     service's appointment rule (selection.py)."""
+    contact: str | None = None
+    """The visitor's phone number (normalised, limits.py), if given."""
 
     @property
     def is_priority(self) -> bool:

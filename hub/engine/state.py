@@ -221,7 +221,7 @@ class EngineState:
         ticket = Ticket(
             event.ticket_id, event.label, event.service_id, event.tenant_id,
             event.priority_kind, event.channel, event.at, issued_by=event.issued_by,
-            number=event.number,
+            number=event.number, contact=event.contact,
         )
         self.tickets[ticket.ticket_id] = ticket
         self._by_label[ticket.label] = ticket.ticket_id

@@ -12,12 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .fakes import FakeSink, FakeSynthesizer
-    from .player import Announcer, create_announcer
-    from .qt_sink import QtSink
-    from .settings import AnnouncementSettings, Engine, load_chime, make_synthesizer
-    from .sink import Sink
-    from .speech_text import (
+    from hub.speech.speech_text import (
         AnnouncementTexts,
         Call,
         CallKind,
@@ -28,7 +23,7 @@ if TYPE_CHECKING:
         build_text,
         build_texts,
     )
-    from .synth import (
+    from hub.speech.synth import (
         ClipSynthesizer,
         EspeakSynthesizer,
         MissingClipError,
@@ -37,6 +32,12 @@ if TYPE_CHECKING:
         SynthesizerUnavailable,
         chime,
     )
+
+    from .fakes import FakeSink, FakeSynthesizer
+    from .player import Announcer, create_announcer
+    from .qt_sink import QtSink
+    from .settings import AnnouncementSettings, Engine, load_chime, make_synthesizer
+    from .sink import Sink
 
 _EXPORTS: dict[str, str] = {
     "AnnouncementTexts": "speech_text",

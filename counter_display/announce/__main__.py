@@ -13,9 +13,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import wav
-from .settings import AnnouncementSettings, Engine, load_chime, make_synthesizer
-from .speech_text import (
+from hub.speech import wav
+from hub.speech.speech_text import (
     Call,
     CallKind,
     InvalidTicketLabel,
@@ -24,7 +23,9 @@ from .speech_text import (
     SpeechSettings,
     build_texts,
 )
-from .synth import SynthesisError, clip_vocabulary
+from hub.speech.synth import SynthesisError, clip_vocabulary
+
+from .settings import AnnouncementSettings, Engine, load_chime, make_synthesizer
 
 log = logging.getLogger("counter_display.announce")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from hub.speech.speech_text import Language
+
 from ._pyside_compat import emit
 from .sink import Sink
-from .speech_text import Language
 
 
 class OverlapError(AssertionError):

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Qt, Signal, SignalInstance
 
+from hub.speech.speech_text import Call, SpeechSettings, build_texts
+from hub.speech.synth import Synthesizer
+
 from ._pyside_compat import emit
 from .settings import AnnouncementSettings, load_chime, make_synthesizer
 from .sink import Sink
-from .speech_text import Call, SpeechSettings, build_texts
-from .synth import Synthesizer
 
 log = logging.getLogger(__name__)
 

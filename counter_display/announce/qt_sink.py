@@ -20,7 +20,8 @@ import logging
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioDevice, QAudioOutput, QMediaDevices, QMediaPlayer
 
-from . import wav
+from hub.speech import wav
+
 from ._pyside_compat import emit
 from .sink import Sink
 

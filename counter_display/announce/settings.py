@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from .speech_text import SpeechSettings
-from .synth import ClipSynthesizer, EspeakSynthesizer, Synthesizer, chime
+from hub.speech.speech_text import SpeechSettings
+from hub.speech.synth import ClipSynthesizer, EspeakSynthesizer, Synthesizer, chime
 
 
 class Engine(StrEnum):

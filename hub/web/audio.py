@@ -5,11 +5,10 @@ A smart TV has no espeak-ng, so the hub speaks for it: `GET /announce.wav?ticket
 Qt display would say ("Nomor antrean, a, dua belas, silakan menuju loket tiga.").
 The page plays one file per call, so one call can never cut off another.
 
-The sentence and the synthesizer are the announcer's own, Qt-free modules
-(`counter_display.announce.speech_text` and `.synth`), imported on first use: the hub
-imports no Qt. Rendering runs off the event loop, at most two at once; the same text
-asked twice while rendering is rendered once; finished WAVs are kept by text up to
-`CACHE_BYTES`, oldest dropped first.
+The sentence and the synthesizer come from `hub.speech` (no Qt), which the hall
+display's announcer speaks with too, imported on first use. Rendering runs off the
+event loop, at most two at once; the same text asked twice while rendering is rendered
+once; finished WAVs are kept by text up to `CACHE_BYTES`, oldest dropped first.
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ class Spoken:
 
 def spoken(query: dict[str, str]) -> Spoken:
     """Read ticket, counter, kind (call/recall), lang (id, en or id,en) and chime (1/0)."""
-    from counter_display.announce.speech_text import (
+    from hub.speech.speech_text import (
         Call,
         CallKind,
         InvalidTicketLabel,
@@ -74,8 +73,8 @@ def render(what: Spoken, synthesizer: Any = None) -> bytes:
     Without espeak-ng the WAV is the chime alone (logged): a TV that at least chimes
     is better than a silent one, and the number is on the screen.
     """
-    from counter_display.announce import wav
-    from counter_display.announce.synth import EspeakSynthesizer, SynthesisError, chime
+    from hub.speech import wav
+    from hub.speech.synth import EspeakSynthesizer, SynthesisError, chime
 
     synthesizer = synthesizer or EspeakSynthesizer()
     parts = [chime()] if what.chime else []

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from counter_display.announce import wav
 from counter_display.announce.__main__ import main
+from hub.speech import wav
 
 REPO = Path(__file__).resolve().parents[2]
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="no espeak-ng")

@@ -18,7 +18,7 @@ from counter_display.announce.fakes import FakeSink, FakeSynthesizer
 from counter_display.announce.player import Announcer, create_announcer
 from counter_display.announce.settings import AnnouncementSettings
 from counter_display.announce.sink import Sink
-from counter_display.announce.speech_text import (
+from hub.speech.speech_text import (
     Call,
     CallKind,
     Language,

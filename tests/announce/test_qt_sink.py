@@ -9,13 +9,14 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 from pytestqt.qtbot import QtBot
 
-from counter_display.announce import qt_sink, wav
+from counter_display.announce import qt_sink
 from counter_display.announce.fakes import FakeSynthesizer
 from counter_display.announce.player import Announcer, create_announcer
 from counter_display.announce.qt_sink import QtSink
 from counter_display.announce.settings import AnnouncementSettings
-from counter_display.announce.speech_text import Call
-from counter_display.announce.synth import chime
+from hub.speech import wav
+from hub.speech.speech_text import Call
+from hub.speech.synth import chime
 
 pytestmark = pytest.mark.gui
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from counter_display.announce.speech_text import (
+from hub.speech.speech_text import (
     LETTER_NAMES_ID,
     AnnouncementTexts,
     Call,
@@ -23,7 +23,7 @@ from counter_display.announce.speech_text import (
     speak_counter,
     speak_ticket,
 )
-from counter_display.announce.synth import clip_vocabulary, clip_words
+from hub.speech.synth import clip_vocabulary, clip_words
 
 ID = Language.INDONESIAN
 EN = Language.ENGLISH

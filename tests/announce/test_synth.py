@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from counter_display.announce import wav
 from counter_display.announce.settings import AnnouncementSettings, Engine, make_synthesizer
-from counter_display.announce.speech_text import AnnouncementTexts, Call, Language, build_text
-from counter_display.announce.synth import (
+from hub.speech import wav
+from hub.speech.speech_text import AnnouncementTexts, Call, Language, build_text
+from hub.speech.synth import (
     ClipSynthesizer,
     EspeakSynthesizer,
     MissingClipError,

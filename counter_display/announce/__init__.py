@@ -1,7 +1,8 @@
 """Spoken announcements for calls: text, synthesis, and a queue that never cuts one off.
 
-The text builder (``speech_text``) and synthesizers (``synth``) import no Qt; the
-queue (``player``) and sinks need QtCore, and only ``qt_sink`` loads QtMultimedia.
+The text builder and the synthesizers (``hub.speech``: the hub speaks for browser
+displays too) import no Qt; the queue (``player``) and sinks need QtCore, and only
+``qt_sink`` loads QtMultimedia.
 Names are resolved lazily here so ``from counter_display.announce import Call`` stays
 Qt-free.
 """
@@ -40,22 +41,22 @@ if TYPE_CHECKING:
     from .sink import Sink
 
 _EXPORTS: dict[str, str] = {
-    "AnnouncementTexts": "speech_text",
-    "Call": "speech_text",
-    "CallKind": "speech_text",
-    "InvalidTicketLabel": "speech_text",
-    "Language": "speech_text",
-    "NumberStyle": "speech_text",
-    "SpeechSettings": "speech_text",
-    "build_text": "speech_text",
-    "build_texts": "speech_text",
-    "ClipSynthesizer": "synth",
-    "EspeakSynthesizer": "synth",
-    "MissingClipError": "synth",
-    "SynthesisError": "synth",
-    "Synthesizer": "synth",
-    "SynthesizerUnavailable": "synth",
-    "chime": "synth",
+    "AnnouncementTexts": "hub.speech.speech_text",
+    "Call": "hub.speech.speech_text",
+    "CallKind": "hub.speech.speech_text",
+    "InvalidTicketLabel": "hub.speech.speech_text",
+    "Language": "hub.speech.speech_text",
+    "NumberStyle": "hub.speech.speech_text",
+    "SpeechSettings": "hub.speech.speech_text",
+    "build_text": "hub.speech.speech_text",
+    "build_texts": "hub.speech.speech_text",
+    "ClipSynthesizer": "hub.speech.synth",
+    "EspeakSynthesizer": "hub.speech.synth",
+    "MissingClipError": "hub.speech.synth",
+    "SynthesisError": "hub.speech.synth",
+    "Synthesizer": "hub.speech.synth",
+    "SynthesizerUnavailable": "hub.speech.synth",
+    "chime": "hub.speech.synth",
     "AnnouncementSettings": "settings",
     "Engine": "settings",
     "load_chime": "settings",
@@ -103,4 +104,5 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+    where = module if module.startswith("hub.") else f"{__name__}.{module}"
+    return getattr(importlib.import_module(where), name)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from hub.config import MallConfig
 from hub.reports import complaints as pengaduan
-from hub.reports import legs, skm
+from hub.reports import documents, legs, skm
 from hub.reports import queries as q
 from hub.reports.evidence import Evidence, check_period
 from hub.reports.period import Period
@@ -157,6 +157,12 @@ class Report:
     """False for a log written before stints were recorded: journeys and staff unknown."""
     counter_names: dict[str, str] = field(default_factory=dict)
     """Counter id → name, from the configuration."""
+    finish_outcomes: list[documents.ServiceOutcomes] = field(default_factory=list)
+    """Per month and service with an incomplete-document or referred visit (berkas)."""
+    missing_requirements: list[documents.MissingRequirement] = field(default_factory=list)
+    """Per month, service and requirement: incomplete-document visits that lacked it."""
+    outcomes_recorded: bool = True
+    """False for a log written before finish outcomes were recorded: those figures unknown."""
 
 
 class _Names:
@@ -252,6 +258,12 @@ def _build(
     journey_rows = legs.journey_rows(connection, period, tenant_id)
     staff = legs.staff_rows(connection, period, config, tenant_id)
     legs_available = legs.has_legs(connection)
+    service_order = {svc.id: n for n, svc in enumerate(config.services)}
+    published = {svc.id: svc.requirements.id for svc in config.services}
+    outcomes, missing = documents.ordered(
+        documents.service_outcomes(connection, period, tenant_id),
+        documents.missing_requirements(connection, period, tenant_id),
+        lambda s: service_order.get(s, 1 << 30), lambda s: published.get(s, []))
     names = _Names(config)
     tenant_name = names.tenant(tenant_id)[0] if tenant_id else None
     meta = ReportMeta(config.mpp.name, config.mpp.short_name, config.mpp.address, period,
@@ -281,6 +293,8 @@ def _build(
         _staff_order(legs.rolled_up(staff, False, True, False), config),
         _staff_order(staff, config), legs_available,
         {c.id: c.name for c in config.counters},
+        finish_outcomes=outcomes, missing_requirements=missing,
+        outcomes_recorded=documents.has_outcomes(connection),
     )
 
 

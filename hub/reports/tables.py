@@ -226,7 +226,8 @@ def report_tables(report: Report) -> list[Table]:
                 k.mean_wait_minutes] for k in report.channels]),
     ]
     tables += _skm_tables(report)
-    tables += [_complaints_table(report), _journeys_table(report), *_staff_tables(report)]
+    tables += [_complaints_table(report), *_documents_tables(report), _journeys_table(report),
+               *_staff_tables(report)]
     evidence = report.meta.evidence
     if evidence is not None:
         tables.append(Table(
@@ -337,6 +338,56 @@ def _complaints_table(report: Report) -> Table:
                  [Column("Instansi", "text"), Column("Pengaduan"), Column("Saran"),
                   Column("Jumlah")] + [Column(name) for _, name in categories],
                  rows, totals_row=bool(rows), note=note)
+
+
+def _month_label(month: str) -> str:
+    """'2026-11' → 'November 2026'."""
+    return f"{MONTHS_ID[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def _documents_tables(report: Report) -> list[Table]:
+    """Berkas tidak lengkap per service and per missing requirement, per month."""
+    services = {line.key: (line.label, line.group) for line in report.by_service}
+    columns = [Column("Bulan", "text"), Column("Layanan", "text"), Column("Instansi", "text")]
+    if not report.outcomes_recorded:
+        unknown = ("Tidak diketahui: log ini ditulis sebelum hasil layanan (berkas tidak "
+                   "lengkap, dirujuk) dicatat.")
+        return [Table("berkas_tidak_lengkap", "Berkas tidak lengkap per layanan", columns, [],
+                      note=unknown)]
+    rows: list[list[Cell]] = [
+        [_month_label(o.month), *services.get(o.service_id, (o.service_id, "")),
+         o.finished, o.incomplete, o.incomplete_share, o.referred]
+        for o in report.finish_outcomes]
+    if rows:
+        finished = sum(o.finished for o in report.finish_outcomes)
+        incomplete = sum(o.incomplete for o in report.finish_outcomes)
+        rows.append(["Jumlah", "", "", finished, incomplete,
+                     incomplete / finished if finished else None,
+                     sum(o.referred for o in report.finish_outcomes)])
+    by_service = Table(
+        "berkas_tidak_lengkap", "Berkas tidak lengkap dan rujukan per layanan, per bulan",
+        [*columns, Column("Selesai di loket"), Column("Berkas tidak lengkap"),
+         Column("Porsi", "percent"), Column("Dirujuk")],
+        rows, totals_row=bool(rows),
+        note=("Kunjungan yang selesai di loket (dihitung sebagai dilayani) dengan hasil "
+              "berkas tidak lengkap — pengunjung harus kembali membawa persyaratan yang "
+              "kurang — atau dirujuk ke tempat lain; menurut layanan tempat kunjungan selesai. "
+              "Hanya layanan dengan kunjungan seperti itu. Porsi: dari kunjungan yang selesai "
+              "di loket untuk layanan itu.") if rows else
+             "Tidak ada kunjungan dengan berkas tidak lengkap atau dirujuk pada periode ini.")
+    requirement_rows: list[list[Cell]] = [
+        [_month_label(m.month), services.get(m.service_id, (m.service_id, ""))[0],
+         m.requirement, m.visits] for m in report.missing_requirements]
+    by_requirement = Table(
+        "persyaratan_kurang", "Persyaratan yang kurang, per layanan dan bulan",
+        [Column("Bulan", "text"), Column("Layanan", "text"), Column("Persyaratan", "text"),
+         Column("Kunjungan")], requirement_rows,
+        note=("Untuk tiap kunjungan dengan berkas tidak lengkap, petugas loket mencentang "
+              "persyaratan yang kurang (dari persyaratan yang diumumkan layanan): satu "
+              "kunjungan dapat kurang lebih dari satu persyaratan. Yang paling sering kurang "
+              "di atas.") if requirement_rows else
+             "Tidak ada persyaratan yang kurang pada periode ini.")
+    return [by_service, by_requirement]
 
 
 JOURNEY_NOTE = ("Perjalanan: satu kunjungan dari tiket diambil sampai selesai dilayani di "

@@ -366,10 +366,12 @@ def build_parser() -> argparse.ArgumentParser:
     ship.set_defaults(handler=_cmd_ship)
 
     from hub import appointment_import, backup, devices
+    from hub.notify import cli as notify_cli
 
     devices.add_parser(commands, [verbose])
     backup.add_parsers(commands, [verbose])
     appointment_import.add_parser(commands, [verbose])
+    notify_cli.add_parser(commands, [verbose])
     return parser
 
 

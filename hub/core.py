@@ -22,6 +22,7 @@ from hub.config import MallConfig
 from hub.engine import QueueEngine, QueueError
 from hub.engine import events as ev
 from hub.eventlog import Entry, EventLog, LoggedEvent, RequestKey
+from hub.notify.decide import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,8 @@ class HubCore:
         self.log = log_store
         self.clock = clock
         self.engine = QueueEngine(config)
+        self.notifier = Notifier(config) if config.notifications is not None else None
+        """Decides the visitors' notifications (hub/notify), written with their events."""
         self._rebuild()
 
     @classmethod
@@ -113,6 +116,8 @@ class HubCore:
         for logged in self.log.current_day_events():
             self.engine.apply(logged.event)
             count += 1
+        if self.notifier is not None:
+            self.notifier.rebuild(self.engine, self.log.connection)
         seconds = time.perf_counter() - started
         log.info("rebuilt state from %d events (last seq %d) in %.3f s",
                  count, self.log.last_seq, seconds)
@@ -154,7 +159,9 @@ class HubCore:
         if error is None and events:
             response = {"seq": self.next_seq,
                         "events": [ev.event_to_dict(event) for event in events]}
-            entries.append(Entry(events, request, response))
+            told = (self.notifier.decide(self.engine, logged[len(day_start):])
+                    if self.notifier is not None else ())
+            entries.append(Entry(events, request, response, told))
         return Prepared(entries, logged, response, error)
 
     def write(self, entries: list[Entry]) -> list[list[int]]:

@@ -447,6 +447,43 @@ class HubSettings(Model):
         return self
 
 
+NotificationKind = Literal["near", "called", "transferred"]
+NOTIFICATION_KINDS: tuple[NotificationKind, ...] = ("near", "called", "transferred")
+
+
+class WebhookGateway(Model):
+    """[notifications.webhook]: where the sender POSTs each notification (docs/notifications.md)."""
+
+    url: str = Field(pattern=r"^https?://\S+$", max_length=500)
+    """The provider's (or the city's WhatsApp/SMS relay's) endpoint."""
+    secret_file: str
+    """A file holding the HMAC-SHA256 key (relative paths: from the mall file's folder).
+    Only the sender reads it; it is never sent to a device."""
+    timeout_seconds: float = Field(default=10, gt=0, le=120)
+
+
+class Notifications(Model):
+    """[notifications]: "your turn is near" messages to visitors who left a contact.
+
+    The hub writes them to its outbox; `python -m hub notify` delivers them."""
+
+    mall_id: Identifier
+    """Names this MPP in every notification's id, so one provider can de-duplicate many."""
+    places_before: int = Field(default=2, ge=0, le=20)
+    """"near" is written once a ticket has this many people or fewer ahead of it."""
+    kinds: list[NotificationKind] = Field(default_factory=lambda: list(NOTIFICATION_KINDS),
+                                          min_length=1)
+    gateway: Literal["webhook"] = "webhook"
+    webhook: WebhookGateway
+    retry_first_seconds: float = Field(default=2, gt=0, le=600)
+    """The first retry after a failed delivery; each further one waits twice as long…"""
+    retry_max_seconds: float = Field(default=300, gt=0, le=3600)
+    """…but never longer than this."""
+    max_age_minutes: int = Field(default=60, ge=1, le=1440)
+    """A notification still undelivered this long after it was written is dropped
+    (an outage outlasted it: "your turn is near" hours later would be false)."""
+
+
 class MallConfig(Model):
     """The whole configuration of one MPP."""
 
@@ -459,6 +496,8 @@ class MallConfig(Model):
     counters: list[Counter] = Field(min_length=1)
     zones: list[Zone] = Field(default_factory=list)
     devices: list[Device] = Field(default_factory=list)
+    notifications: Notifications | None = None
+    """[notifications]: none written unless configured (docs/notifications.md)."""
 
     _lookup: dict[str, dict[str, Model]] = PrivateAttr(default_factory=dict)
 

@@ -3,9 +3,10 @@
 A device PC holds only its settings file (hub/client/settings.py); tenants, services,
 texts, zones, schedule and the logo come from the hub, so every screen follows the
 hub's configuration and no PC carries what it need not. Left out: every device's
-token, token hash and printer, and the `[hub]` section (where the hub listens, its
-TLS files). `mpp.public_url` is replaced by the address the hub actually serves
-phones on (None when it knows none), and `mpp.logo` by the logo itself as a data URL.
+token, token hash and printer, the `[hub]` section (where the hub listens, its TLS
+files) and `[notifications]` (the provider's address and secret). `mpp.public_url` is
+replaced by the address the hub actually serves phones on (None when it knows none),
+and `mpp.logo` by the logo itself as a data URL.
 
 `version` changes whenever any of it changes (the logo's bytes included): a device
 sends the version it holds in its hello, gets the configuration again only when it
@@ -67,7 +68,8 @@ def logo_data_url(config: MallConfig, config_dir: Path | None) -> str | None:
 def public_mall(config: MallConfig, config_dir: Path | None,
                 public_url: str | None) -> PublicMall:
     """What the welcome carries for devices (see the module docstring)."""
-    data = config.model_dump(mode="json", exclude={"hub"})
+    # [notifications] names the provider's address and secret file: hub-side only.
+    data = config.model_dump(mode="json", exclude={"hub", "notifications"})
     data["mpp"]["public_url"] = public_url
     data["mpp"]["logo"] = logo_data_url(config, config_dir)
     data["devices"] = [{key: device[key] for key in DEVICE_KEYS if device[key] is not None}

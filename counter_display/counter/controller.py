@@ -113,9 +113,16 @@ class CounterController(QObject):
         return self._send(p.Transfer, self.actions.transfer, to_service_id=to_service_id,
                           to_counter_id=to_counter_id)
 
-    def finish(self) -> bool:
-        """The current visitor was served."""
-        return self._send(p.Finish, self.actions.finish)
+    def finish(self, outcome: str = "served", missing_requirements: list[str] | None = None,
+               referred_tenant_id: str | None = None, referred_note: str | None = None
+               ) -> bool:
+        """End the current visit with its outcome (the hub checks it: QueueEngine.finish)."""
+        fields: dict[str, Any] = {}
+        if outcome != "served":
+            fields = {"outcome": outcome, "missing_requirements": missing_requirements or [],
+                      "referred_tenant_id": referred_tenant_id,
+                      "referred_note": referred_note}
+        return self._send(p.Finish, self.actions.finish, **fields)
 
     def pause(self, reason: str) -> bool:
         """Pause with a configured reason."""

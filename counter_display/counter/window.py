@@ -27,6 +27,7 @@ from counter_display import texts
 from counter_display.common.hub_clock import HubClock, newest_time
 from counter_display.counter import dialogs
 from counter_display.counter.controller import CounterController
+from counter_display.counter.outcome import OutcomeDialog
 from counter_display.counter.panels import QueuePanel, TicketPanel
 from counter_display.counter.state import no_show_hint
 from counter_display.counter.widgets import (
@@ -170,8 +171,8 @@ class CounterWindow(QMainWindow):
             c.mark_no_show()
         elif key == "park":
             c.park()
-        elif key == "finish":
-            c.finish()
+        elif key == "finish" and actions.finish:
+            self.open_outcome_dialog()
         elif key == "transfer" and actions.transfer:
             self.open_transfer_dialog()
         elif key == "call_ticket" and actions.call_ticket:
@@ -197,6 +198,16 @@ class CounterWindow(QMainWindow):
         dialog = dialogs.TransferDialog(self.config, self.controller.counter_id,
                                         ticket.label, ticket.service_id, self)
         self._open(dialog, lambda d: self.controller.transfer(*d.selection()))
+        return dialog
+
+    def open_outcome_dialog(self) -> OutcomeDialog | None:
+        """Ask how the visit ended (Enter: served); return the dialog (None if not possible)."""
+        ticket = self.controller.situation.ticket
+        if ticket is None or not self.controller.actions.finish:
+            return None
+        dialog = OutcomeDialog(self.config, self.controller.counter_id, ticket.label,
+                               ticket.service_id, self)
+        self._open(dialog, lambda d: self.controller.finish(**d.request_fields()))
         return dialog
 
     def _open(self, dialog: D, on_accept: Callable[[D], object]) -> None:

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from counter_display.counter.dialogs import PauseDialog, TextDialog, TransferDialog
+from counter_display.counter.outcome import OutcomeDialog
 from hub import protocol as p
 from hub.config import MallConfig
 from tests.counter_display.conftest import Connect, Issue
@@ -74,7 +75,9 @@ def test_buttons_follow_the_counter_state(qtbot: Any, connect: Connect, mall: Ma
     assert enabled_buttons(window) == {"recall", "park", "transfer", "finish"}
     assert "0 dari 1" in window.buttons["no_show"].toolTip()
 
-    _press(qtbot, window, "finish")
+    _press(qtbot, window, "finish")  # asks how the visit ended; Enter: served
+    assert isinstance(window.dialog, OutcomeDialog) and window.dialog.outcome() == "served"
+    qtbot.keyClick(window.dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.controller.situation.status == "open", timeout=WAIT_MS)
     settle(qtbot, window)
     assert window.controller.situation.served_today == 1
@@ -231,7 +234,9 @@ def test_keyboard_shortcuts_drive_the_counter(qtbot: Any, connect: Connect, mall
     qtbot.keyClick(window, Qt.Key.Key_F2)
     qtbot.waitUntil(lambda: window.controller.situation.recall_count == 1, timeout=WAIT_MS)
     settle(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_Return)
+    qtbot.keyClick(window, Qt.Key.Key_Return)  # Finish asks how it ended: Enter again, served
+    qtbot.waitUntil(lambda: isinstance(window.dialog, OutcomeDialog), timeout=WAIT_MS)
+    qtbot.keyClick(window.dialog, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.controller.situation.served_today == 1, timeout=WAIT_MS)
 
 

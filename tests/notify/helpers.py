@@ -64,9 +64,17 @@ def toml_text(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_mall(folder: Path, url: str, **settings: Any) -> Path:
-    """mall.toml and its secret file in `folder`; the mall file's path."""
+def write_mall(folder: Path, url: str, always_open: bool = False, **settings: Any) -> Path:
+    """mall.toml and its secret file in `folder`; the mall file's path.
+
+    `always_open`: every day 00:00-23:59 with no breaks or holidays, for a hub on the real
+    clock (a sender process judges a notification's age by the real time).
+    """
     write_secret(folder)
+    data = notify_data(url, **settings)
+    if always_open:
+        data["schedule"] = {"hours": [{"days": ["mon", "tue", "wed", "thu", "fri", "sat",
+                                                "sun"], "open": "00:00", "close": "23:59"}]}
     path = folder / "mall.toml"
-    path.write_text(toml_text(notify_data(url, **settings)), encoding="utf-8")
+    path.write_text(toml_text(data), encoding="utf-8")
     return path

@@ -35,6 +35,7 @@ from hub.hub_messages import ErrorMessage, EventMessage, SnapshotMessage
 from kiosk.checkin import CheckInPage
 from kiosk.flow import KioskFlow
 from kiosk.pages import DetailPage, MessagePage, SearchPage, ServicesPage, TenantsPage, WelcomePage
+from kiosk.precheck import PrecheckPage
 from kiosk.texts import closed_reason, long_date, t, wait_text
 from kiosk.tickets import KioskTicket, status_url
 from kiosk.widgets import GREEN, RED, STYLE, font, label
@@ -68,6 +69,9 @@ class KioskWindow(QMainWindow):
         self.language = "id"
         self.tenant_id: str | None = None
         self.service_id: str | None = None
+        self.brought: set[int] = set()
+        """The pre-check: which of the service's requirements the visitor ticked."""
+        self.precheck_priority: str | None = None
         self.screen_name = "welcome"
         self.timezone = ZoneInfo(config.mpp.timezone)
         self.takes_appointments = any(s.appointments is not None for s in config.services)
@@ -136,7 +140,7 @@ class KioskWindow(QMainWindow):
         self.pages = {
             "welcome": WelcomePage(s), "tenants": TenantsPage(s), "search": SearchPage(s),
             "services": ServicesPage(s), "detail": DetailPage(s), "message": MessagePage(s),
-            "check_in": CheckInPage(s),
+            "check_in": CheckInPage(s), "precheck": PrecheckPage(s),
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -179,7 +183,7 @@ class KioskWindow(QMainWindow):
     def go_back(self) -> None:
         """One step back."""
         previous = {"tenants": "welcome", "search": "tenants", "services": "tenants",
-                    "check_in": "welcome",
+                    "check_in": "welcome", "precheck": "detail",
                     "detail": "services" if self.tenant_id else "search"}
         self._show(previous.get(self.screen_name, "welcome"))
 
@@ -212,11 +216,27 @@ class KioskWindow(QMainWindow):
         if self.flow.check_in(code, self.language):
             self._message(t("printing", self.language), [])
 
+    def start_ticket(self, priority_kind: str | None) -> None:
+        """The detail page's big button: first "Sudah membawa…?" where the service
+        publishes requirements (see kiosk/precheck.py), else the ticket at once."""
+        if self.screen_name != "detail" or not self.service_id:
+            return  # a second tap on the page just left
+        if self.config.service(self.service_id).requirements.id:
+            self.brought, self.precheck_priority = set(), priority_kind
+            self._show("precheck")
+        else:
+            self.take_ticket(priority_kind)
+
     def take_ticket(self, priority_kind: str | None) -> None:
-        """The visitor pressed the big button (a second tap while busy does nothing)."""
+        """Take the ticket (a second tap while busy does nothing)."""
         if self.service_id and self.flow.take_ticket(self.service_id, priority_kind,
                                                      self.language):
             self._message(t("printing", self.language), [])
+
+    def tick_brought(self, index: int, brought: bool) -> None:
+        """The visitor ticked (or unticked) a requirement on the pre-check."""
+        (self.brought.add if brought else self.brought.discard)(index)
+        self.render()
 
     def _show(self, name: str) -> None:
         self.screen_name = name
@@ -275,13 +295,18 @@ class KioskWindow(QMainWindow):
         elif name == "services" and self.tenant_id:
             self.pages["services"].show_services(  # type: ignore[attr-defined]
                 self.config, self.tenant_id, view, language, self.open_service)
+        elif name == "precheck" and self.service_id:
+            self.pages["precheck"].show_precheck(  # type: ignore[attr-defined]
+                self.config.service(self.service_id), language, self.brought,
+                self.flow.can_issue, self.tick_brought,
+                lambda: self.take_ticket(self.precheck_priority), self.go_back)
         elif name == "detail" and self.service_id:
             fault_text = None
             if fault is not None:
                 fault_text = t("printer_fault_title", language)
             self.pages["detail"].show_detail(  # type: ignore[attr-defined]
                 self.config, self.service_id, view, language, self.flow.can_issue, fault_text,
-                self.take_ticket)
+                self.start_ticket)
         if name != "message":
             self.stack.setCurrentWidget(self.pages[name])
             show_built(self.pages[name])
@@ -340,7 +365,7 @@ class KioskWindow(QMainWindow):
         self.render()
 
     def _on_busy(self, busy: bool) -> None:
-        if not busy and self.screen_name in ("detail", "check_in"):
+        if not busy and self.screen_name in ("detail", "check_in", "precheck"):
             self.render()
 
     def _on_ticket(self, issued: KioskTicket, on_screen_only: bool) -> None:

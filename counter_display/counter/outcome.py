@@ -80,9 +80,7 @@ class OutcomeDialog(QDialog):
         self.setStyleSheet(OUTCOME_STYLE)
         self.resize(1000, 640)
         service = next((s for s in config.services if s.id == service_id), None)
-        self.requirements: list[tuple[str, str]] = (
-            list(zip(service.requirements.id, service.requirements.get("en"), strict=True))
-            if service else [])
+        self.requirements = service.requirements.pairs() if service else []
         own_tenant = service.tenant if service else config.counter(counter_id).tenant
         layout = QVBoxLayout(self)
         name = service.name.id if service else service_id

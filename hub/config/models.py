@@ -69,6 +69,12 @@ class TextList(Model):
         """Return the items in `language`, falling back to Indonesian."""
         return self.en if language == "en" and self.en else self.id
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """Each item as (Indonesian, English, falling back to Indonesian). A service's
+        `requirements.pairs()` is the counter's checklist of berkas tidak lengkap and the
+        kiosk's and phone page's "Sudah membawa…?" list."""
+        return list(zip(self.id, self.get("en"), strict=True))
+
 
 def _parse_clock(value: object) -> object:
     """Accept "08:00" strings (and "08:00:00", as the hub sends them) and TOML local times."""

@@ -50,6 +50,13 @@ def take_button(kiosk: Kiosk) -> QPushButton:
     return next(b for b in page.findChildren(QPushButton) if "Ambil" in b.text())
 
 
+def take_a_ticket(qtbot: Any, kiosk: Kiosk, text: str = "Ambil Nomor Antrean") -> QPushButton:
+    """Tap the detail page's big button, then the pre-check's ("Sudah membawa…?")."""
+    tap_button(qtbot, kiosk, text)
+    assert kiosk.window.screen_name == "precheck", texts(kiosk)
+    return tap_button(qtbot, kiosk, text)
+
+
 def walk_to_ktp(qtbot: Any, kiosk: Kiosk, language: str = "id") -> None:
     tap_button(qtbot, kiosk, "Touch" if language == "en" else "Sentuh")
     tap_tile(qtbot, kiosk, "Dukcapil")
@@ -69,6 +76,9 @@ def test_visitor_takes_a_ticket_and_it_is_in_the_hub_and_printed(qtbot: Any,
     shown = texts(kiosk)
     assert "Persyaratan" in shown and "KTP-el" in shown and "Gratis" in shown
     kiosk.shot("04-detail-id")
+    detail_take = tap_button(qtbot, kiosk, "Ambil Nomor Antrean")
+    qtbot.mouseClick(detail_take, Qt.MouseButton.LeftButton)  # a double tap: nothing more
+    assert kiosk.window.screen_name == "precheck"
     take = tap_button(qtbot, kiosk, "Ambil Nomor Antrean")
     qtbot.mouseClick(take, Qt.MouseButton.LeftButton)  # an impatient double tap
     qtbot.waitUntil(lambda: "A-001" in texts(kiosk), timeout=10_000)
@@ -88,7 +98,7 @@ def test_english_visitor_sees_english_everywhere(qtbot: Any, kiosk: Kiosk) -> No
     assert "Requirements" in shown and "Take a Queue Number" in shown
     assert "Persyaratan" not in shown
     kiosk.shot("07-detail-en")
-    tap_button(qtbot, kiosk, "Take a Queue Number")
+    take_a_ticket(qtbot, kiosk, "Take a Queue Number")
     qtbot.waitUntil(lambda: "Your queue number" in texts(kiosk), timeout=10_000)
     kiosk.shot("08-done-en")
     kiosk.window.go_home()
@@ -109,7 +119,7 @@ def test_closed_service_says_why_and_when_it_opens(qtbot: Any, kiosk: Kiosk) -> 
 def test_priority_visitor_gets_a_priority_ticket(qtbot: Any, kiosk: Kiosk) -> None:
     walk_to_ktp(qtbot, kiosk)
     tap_button(qtbot, kiosk, "Lansia")
-    tap_button(qtbot, kiosk, "Ambil Nomor Antrean")
+    take_a_ticket(qtbot, kiosk)
     qtbot.waitUntil(lambda: "A-001" in texts(kiosk), timeout=10_000)
     engine = kiosk.hub_engine()
     assert engine.ticket("A-001").priority_kind == "lansia"
@@ -161,7 +171,7 @@ def test_paper_out_cancels_the_ticket_tells_the_visitor_and_stops_tickets(
     kiosk.folder.mkdir(parents=True, exist_ok=True)
     (kiosk.folder / "PAPER_OUT").touch()
     walk_to_ktp(qtbot, kiosk)
-    tap_button(qtbot, kiosk, "Ambil Nomor Antrean")
+    take_a_ticket(qtbot, kiosk)
     qtbot.waitUntil(lambda: "Mohon maaf" in texts(kiosk), timeout=10_000)
     assert "kertas" in texts(kiosk).lower()
     kiosk.shot("12-paper-out-id")
@@ -189,7 +199,7 @@ def test_show_on_screen_policy_keeps_the_ticket_and_shows_a_qr(qtbot: Any,
         kiosk = start_kiosk(qtbot, tmp_path, printer, hub)
         try:
             walk_to_ktp(qtbot, kiosk)
-            tap_button(qtbot, kiosk, "Ambil Nomor Antrean")
+            take_a_ticket(qtbot, kiosk)
             qtbot.waitUntil(lambda: "foto layar" in texts(kiosk), timeout=10_000)
             assert "A-001" in texts(kiosk)
             kiosk.shot("14-show-on-screen-id")
@@ -223,7 +233,7 @@ def test_printed_bytes_carry_the_number_and_qr(qtbot: Any, tmp_path: Path) -> No
         kiosk = start_kiosk(qtbot, tmp_path, printer, hub)
         try:
             walk_to_ktp(qtbot, kiosk)
-            tap_button(qtbot, kiosk, "Ambil Nomor Antrean")
+            take_a_ticket(qtbot, kiosk)
             qtbot.waitUntil(lambda: "A-001" in texts(kiosk), timeout=10_000)
         finally:
             kiosk.bridge.stop()
@@ -347,7 +357,7 @@ def test_an_idle_kiosk_goes_back_to_welcome(qtbot: Any, kiosk: Kiosk) -> None:
 def test_the_kiosk_clock_follows_the_hub(qtbot: Any, kiosk: Kiosk) -> None:
     """The hub in these tests lives on Monday 09:00; the kiosk shows that, not the PC's time."""
     walk_to_ktp(qtbot, kiosk)
-    tap_button(qtbot, kiosk, "Ambil Nomor Antrean")  # any event carries the hub's time
+    take_a_ticket(qtbot, kiosk)  # any event carries the hub's time
     qtbot.waitUntil(lambda: "A-001" in texts(kiosk), timeout=10_000)
     kiosk.window._tick()
     assert kiosk.window.date.text().endswith("09:00")

@@ -17,7 +17,7 @@ from tests.factories import small_mall_data
 from tests.hub.harness import HubThread
 from tests.kiosk.conftest import ARTIFACTS, kiosk_mall, start_kiosk
 from tests.kiosk.screenshot_check import assert_drawn
-from tests.kiosk.test_kiosk import tap_button, texts, walk_to_ktp
+from tests.kiosk.test_kiosk import take_a_ticket, tap_button, texts, walk_to_ktp
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -88,7 +88,7 @@ def test_the_home_screen_shows_the_configured_lapor_qr_and_text(
             kiosk.shot("31-home-lapor-qr-en")
             tap_button(qtbot, kiosk, "Bahasa Indonesia")
             walk_to_ktp(qtbot, kiosk)
-            tap_button(qtbot, kiosk, "Ambil Nomor Antrean")
+            take_a_ticket(qtbot, kiosk)
             qtbot.waitUntil(lambda: bool(list(kiosk.folder.glob("*.png"))), timeout=10_000)
         finally:
             kiosk.bridge.stop()
@@ -109,7 +109,7 @@ def test_the_printed_ticket_carries_the_lapor_qr_and_its_text(
         try:
             tap_button(qtbot, kiosk, "English")
             walk_to_ktp(qtbot, kiosk, "en")
-            tap_button(qtbot, kiosk, "Take a Queue Number")
+            take_a_ticket(qtbot, kiosk, "Take a Queue Number")
             qtbot.waitUntil(lambda: "A-001" in texts(kiosk), timeout=10_000)
         finally:
             kiosk.bridge.stop()

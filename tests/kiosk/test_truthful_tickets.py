@@ -15,7 +15,7 @@ import pytest
 from tests.factories import MONDAY, at
 from tests.hub.harness import FakeClock, HubThread
 from tests.kiosk.conftest import kiosk_mall, start_kiosk
-from tests.kiosk.test_kiosk import tap_button, texts, walk_to_ktp
+from tests.kiosk.test_kiosk import take_a_ticket, tap_button, texts, walk_to_ktp
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
 
@@ -44,7 +44,7 @@ def test_no_counter_open_is_said_on_screen_and_on_the_ticket_never_a_made_up_wai
         kiosk = start_kiosk(qtbot, tmp_path, FILE_PRINTER, hub)
         try:
             tap_button(qtbot, kiosk, "Sentuh")
-            from tests.kiosk.test_kiosk import tap_tile
+            from tests.kiosk.test_kiosk import take_a_ticket, tap_tile
             tap_tile(qtbot, kiosk, "Dukcapil")
             assert "Belum ada loket yang buka untuk layanan ini" in texts(kiosk)
             kiosk.shot("20-services-no-counter-open")
@@ -53,7 +53,7 @@ def test_no_counter_open_is_said_on_screen_and_on_the_ticket_never_a_made_up_wai
             assert "Belum ada loket yang buka untuk layanan ini" in shown
             assert "menit" not in shown and "Tanpa antre" not in shown
             kiosk.shot("21-detail-no-counter-open")
-            tap_button(qtbot, kiosk, "Ambil Nomor Antrean")
+            take_a_ticket(qtbot, kiosk)
             qtbot.waitUntil(lambda: "A-001" in texts(kiosk), timeout=10_000)
             assert "Belum ada loket yang buka" in texts(kiosk)
             assert "Anda berikutnya" not in texts(kiosk)
@@ -82,7 +82,7 @@ def test_a_jammed_ticket_is_reprinted_with_the_same_number(qtbot: Any, tmp_path:
         kiosk = start_kiosk(qtbot, tmp_path, FILE_PRINTER, hub)
         try:
             walk_to_ktp(qtbot, kiosk)
-            tap_button(qtbot, kiosk, "Ambil Nomor Antrean")
+            take_a_ticket(qtbot, kiosk)
             qtbot.waitUntil(lambda: "Cetak ulang tiket" in texts(kiosk), timeout=10_000)
             kiosk.shot("23-done-with-reprint")
             tap_button(qtbot, kiosk, "Cetak ulang tiket")

@@ -10,6 +10,7 @@ import datetime as dt
 
 from hub.engine import OnBreak, QueueError, ServiceUnavailable
 from hub.engine.appointments import AppointmentRefused, ImportRefused
+from hub.engine.limits import LimitReached
 
 _DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
@@ -44,6 +45,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                        "Import refused: some rows cannot be booked. Nothing was booked."),
     "appointment_refused": ("Pendaftaran online tidak dapat diproses.",
                             "The appointment cannot be processed."),
+    "limit_reached": ("Batas nomor antrean untuk nomor HP/NIK ini sudah tercapai.",
+                      "The ticket limit for this phone number or NIK is reached."),
 }
 
 UNAVAILABLE: dict[str, tuple[str, str]] = {
@@ -84,6 +87,18 @@ APPOINTMENT: dict[str, tuple[str, str]] = {
                  "Check-in time has passed. Please take an ordinary ticket."),
 }
 """Why an appointment was refused, as the portal and the kiosk say it (`reason`)."""
+
+LIMITS: dict[str, tuple[str, str]] = {
+    "one_active": ("Anda masih memiliki nomor antrean aktif untuk layanan ini. Selesaikan "
+                   "atau batalkan dulu nomor tersebut.",
+                   "You already hold an open ticket for this service. Finish or leave it "
+                   "first."),
+    "max_per_day": ("Batas nomor antrean hari ini untuk layanan ini sudah tercapai bagi "
+                    "nomor HP/NIK tersebut.",
+                    "This phone number or NIK has reached today's ticket limit for this "
+                    "service."),
+}
+"""Why a service's anti-calo limit refused a ticket (`reason`, hub/engine/limits.py)."""
 
 
 def opens_text(opens_at: dt.datetime) -> tuple[str, str]:
@@ -127,6 +142,13 @@ def describe_queue_error(error: QueueError) -> dict[str, object]:
         body.update(message_id=message_id, message_en=message_en, reason=error.reason)
         if error.when is not None:
             body["at"] = error.when.isoformat()
+    elif isinstance(error, LimitReached):
+        message_id, message_en = LIMITS.get(error.reason, TEXTS["limit_reached"])
+        if error.reason == "max_per_day":
+            message_id += f" (maksimal {error.limit} per hari)"
+            message_en += f" (at most {error.limit} a day)"
+        body.update(message_id=message_id, message_en=message_en, reason=error.reason,
+                    limit=error.limit)
     elif isinstance(error, OnBreak):
         message_id, message_en = break_text(error.reason_id, error.reason_en, error.ends_at)
         body.update(message_id=message_id, message_en=message_en,

@@ -29,6 +29,7 @@ from websockets.http11 import Request, Response
 from hub.committer import GroupCommitter
 from hub.config.public import public_mall, served_public_url
 from hub.core import Command, CommandRefused, HubCore, Outcome
+from hub.eventlog import RequestKey
 from hub.http_body import HubConnection
 from hub.session import (  # noqa: F401  (re-exported: the limits' documented home)
     CLOSE_POLICY,
@@ -134,12 +135,17 @@ class HubServer:
         self._carry_out(self.session.cancel_unconfirmed())
         self._rearm_unconfirmed_timer()
 
-    async def execute(self, command: Command) -> Outcome:
+    async def execute(self, command: Command, request: RequestKey | None = None) -> Outcome:
         """Run a command as the hub itself (tools, tests): durable, then told to everyone.
 
         The same write path as a device's request. Raises CommandRefused when refused.
+        With `request`, a request already answered gets that answer (`replayed`) again.
         """
-        actions, prepared = self.session.run_command(command)
+        if request is not None:
+            earlier = self.core.log.find_response(request)
+            if earlier is not None:
+                return Outcome(earlier, replayed=True)
+        actions, prepared = self.session.run_command(command, request)
         for action in actions:
             assert isinstance(action, Write)
             future = self.committer.submit(action.entries)

@@ -282,12 +282,14 @@ class HubSession:
                 lambda group: group[0] in ("kiosk", "counter", "supervisor"), update))
         return actions
 
-    def run_command(self, command: Command) -> tuple[list[Action], Any]:
-        """A command of the hub itself (tools, in-process tests), told like any request's.
+    def run_command(self, command: Command, request: RequestKey | None = None
+                    ) -> tuple[list[Action], Any]:
+        """A command of the hub itself (tools, HTTP pages, tests), told like any request's.
 
         Returns the actions (one `Write`) and the `Prepared` (its `error` if refused).
+        `request`: the answer is stored under it, for a retry to find (the phone page's).
         """
-        prepared = self.core.prepare(command)
+        prepared = self.core.prepare(command, request)
         rendered, views = self._render(prepared.logged)
         return self._submit(next(self._tokens), _Pending(rendered, views),
                             prepared.entries), prepared

@@ -110,6 +110,11 @@ def check_references(data: dict[str, Any]) -> list[str]:
                 "so its tickets could never be called"
             )
     problems += _overlapping_hours(data)
+    queue, hub = data.get("queue"), data.get("hub")
+    if (isinstance(queue, dict) and queue.get("phone_join") is True
+            and not (isinstance(hub, dict) and hub.get("visitor_secret"))):
+        problems.append("queue.phone_join: needs hub.visitor_secret (the phone page's "
+                        "ticket keys are made with it)")
     return problems
 
 

@@ -249,6 +249,11 @@ class QueueRules(Model):
     """A kiosk ticket still pending its print after this long is cancelled (print_unconfirmed)."""
     reprint_minutes: int = Field(default=5, ge=0, le=120)
     """A kiosk may print its own ticket again within this long of issuing it (0: never)."""
+    phone_join: bool = False
+    """Visitors may take a ticket on their own phone (the hub's /ambil page, channel mobile);
+    needs [hub] visitor_secret."""
+    here_grace_seconds: int = Field(default=120, ge=0, le=900)
+    """After a visitor says "I'm here" on the phone, no-show waits this long."""
 
 
 class Tenant(Model):
@@ -286,6 +291,15 @@ class AppointmentRules(Model):
     (no_show in the report)."""
 
 
+class TicketLimits(Model):
+    """[services.limits]: anti-calo limits per phone number or NIK (hub/engine/limits.py)."""
+
+    one_active: bool = False
+    """No second ticket for the service while one of the same phone number or NIK is open."""
+    max_per_day: int | None = Field(default=None, ge=1, le=50)
+    """At most this many tickets a day for the service per phone number or NIK."""
+
+
 class Service(Model):
     """A service a tenant offers, with the standard the law asks it to publish."""
 
@@ -308,6 +322,8 @@ class Service(Model):
     hours: list[Hours] | None = None
     appointments: AppointmentRules | None = None
     """[services.appointments]: online booking of slots for this service (none: walk-in only)."""
+    limits: TicketLimits | None = None
+    """[services.limits]: anti-calo limits on tickets per phone number or NIK (none: no limit)."""
 
 
 class Counter(Model):
@@ -445,6 +461,10 @@ class HubSettings(Model):
     max_message_bytes: int = Field(default=65536, ge=1024, le=4 * 1024 * 1024)
     coalesce_ms: int = Field(default=200, ge=0, le=2000)
     """Kiosks and counter terminals get queue figures at most this often (services_update)."""
+    visitor_secret: str | None = Field(default=None, min_length=16, max_length=200)
+    """The hub's secret for visitors' data: NIKs are kept as HMAC-SHA256 under it, and the
+    phone page's ticket keys are made with it. Never sent to a device (the [hub] section
+    is not in the welcome)."""
 
     @model_validator(mode="after")
     def _tls_pair(self) -> HubSettings:

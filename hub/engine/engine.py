@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hub.config.models import Counter
+from hub.config.models import Counter, Service
 from hub.engine import events as ev
 from hub.engine.appointments import AppointmentEngine
 from hub.engine.errors import (
@@ -23,7 +23,7 @@ from hub.engine.errors import (
     OnBreak,
     ServiceUnavailable,
 )
-from hub.engine.limits import normalise_contact
+from hub.engine.limits import LEFT_QUEUE, LimitReached, identities, nik_hash, normalise_contact
 from hub.engine.records import CounterDesk, CounterStatus, Ticket, TicketStatus
 from hub.engine.selection import choose_next
 from hub.schedule import break_at
@@ -73,6 +73,7 @@ class QueueEngine(AppointmentEngine):
         pending: bool = False,
         booked: bool = False,
         contact: str | None = None,
+        nik: str | None = None,
     ) -> list[ev.Event]:
         """Give a visitor the next number of a service, or refuse with the reason.
 
@@ -80,13 +81,16 @@ class QueueEngine(AppointmentEngine):
         `confirm_ticket` says the visitor holds it (see records.py). `booked`: an
         appointment's check-in, whose slot the booking already checked (no cut-off, no
         quota: the place was promised). `contact`: the visitor's phone number as typed
-        (kept normalised, limits.py); a `mobile` ticket needs one.
+        (kept normalised, limits.py); a `mobile` ticket needs one. `nik`: the visitor's
+        NIK, kept only as its keyed hash. The service's anti-calo limits count on both.
         """
         self._require_today(at, "issue a ticket")
         if contact is not None:
             contact = normalise_contact(contact)
         elif channel == "mobile":
             raise InvalidArgument("a ticket taken on a phone needs the phone number")
+        nik_hashed = (nik_hash(self.config.hub.visitor_secret, nik)
+                      if nik is not None else None)
         if issued_by is not None and issued_by in self.paused_devices:
             raise IllegalMove("issue a ticket", f"kiosk {issued_by}", "paused by a supervisor")
         service = self._service(service_id)
@@ -98,6 +102,7 @@ class QueueEngine(AppointmentEngine):
         state = self.availability(service_id, at)
         if not state.open and not booked:
             raise ServiceUnavailable(service_id, state.reason or "closed", state.opens_at)
+        self._check_limits(service, contact, nik_hashed)
         queue = self.queues[service_id]
         number = queue.last_number + 1
         label = f"{service.prefix}-{number:03d}"
@@ -119,8 +124,43 @@ class QueueEngine(AppointmentEngine):
                 issued_by=issued_by,
                 pending=pending,
                 contact=contact,
+                nik_hash=nik_hashed,
             )
         )
+
+    def _check_limits(self, service: Service, contact: str | None,
+                      nik_hashed: str | None) -> None:
+        """Refuse a ticket the service's anti-calo limits forbid (limits.py)."""
+        limits = service.limits
+        if limits is None:
+            return
+        for key in identities(contact, nik_hashed):
+            issued = self.by_identity.get((service.id, key), [])
+            kind = key.partition(":")[0]
+            if limits.one_active and any(not self.tickets[t].status.is_final for t in issued):
+                raise LimitReached(service.id, "one_active", kind, 1)
+            if limits.max_per_day is not None and len(issued) >= limits.max_per_day:
+                raise LimitReached(service.id, "max_per_day", kind, limits.max_per_day)
+
+    def leave_queue(self, ticket_ref: str, at: dt.datetime) -> list[ev.Event]:
+        """The visitor leaves the queue from their phone: a waiting ticket is cancelled."""
+        self._require_today(at, "leave the queue")
+        ticket = self.ticket(ticket_ref)
+        self._require_ticket(ticket, "leave the queue", TicketStatus.WAITING)
+        return self._emit(ev.TicketCancelled(at, ticket.ticket_id, LEFT_QUEUE))
+
+    def say_present(self, ticket_ref: str, at: dt.datetime) -> list[ev.Event]:
+        """The visitor says "I'm here" on their phone after a recall: the counter waits."""
+        self._require_today(at, "say I'm here")
+        ticket = self.ticket(ticket_ref)
+        self._require_ticket(ticket, "say I'm here", TicketStatus.CALLED)
+        if ticket.recall_count < 1:
+            raise IllegalMove("say I'm here", f"ticket {ticket.label}", "called, not recalled",
+                              "go to the counter")
+        if ticket.present_at is not None:
+            raise IllegalMove("say I'm here", f"ticket {ticket.label}", "already announced")
+        assert ticket.counter_id is not None
+        return self._emit(ev.VisitorPresent(at, ticket.ticket_id, ticket.counter_id))
 
     def confirm_ticket(
         self, ticket_ref: str, how: str, at: dt.datetime, by: str | None = None
@@ -237,6 +277,12 @@ class QueueEngine(AppointmentEngine):
         """End the current ticket as no-show, once it was recalled often enough."""
         ticket = self._current_ticket(counter_id, at, "mark no-show")
         needed = self.config.queue.no_show_min_recalls
+        grace = dt.timedelta(seconds=self.config.queue.here_grace_seconds)
+        if ticket.present_at is not None and at - ticket.present_at < grace:
+            raise IllegalMove(
+                "mark no-show", f"ticket {ticket.label}", "on the way (the visitor said so)",
+                f"wait until {self.local(ticket.present_at + grace):%H:%M:%S}",
+            )
         if ticket.recall_count < needed:
             raise IllegalMove(
                 "mark no-show", f"ticket {ticket.label}",

@@ -54,6 +54,9 @@ class TicketIssued(Event):
     contact: str | None = None
     """The visitor's phone number (digits, a leading + kept), if given: the phone page's
     recovery and notifications use it. Personal data: never pushed (PRIVATE_FIELDS)."""
+    nik_hash: str | None = None
+    """The NIK the visitor gave, as HMAC-SHA256 under `[hub] visitor_secret` (limits.py):
+    the anti-calo limits count on it; the NIK itself is never kept. Never pushed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,18 @@ class TicketConfirmed(Event):
     type: ClassVar[str] = "ticket_confirmed"
     ticket_id: str
     how: str
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorPresent(Event):
+    """The visitor said on their phone "I'm here" after a recall: the counter waits for them.
+
+    No-show is refused for `[queue] here_grace_seconds` after it.
+    """
+
+    type: ClassVar[str] = "visitor_present"
+    ticket_id: str
+    counter_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +275,7 @@ class ComplaintSubmitted(Event):
 PRIVATE_FIELDS: dict[str, tuple[str, ...]] = {
     "complaint_submitted": ("text", "contact"),
     "appointment_booked": ("name", "contact"),
-    "ticket_issued": ("contact",),
+    "ticket_issued": ("contact", "nik_hash"),
 }
 """Fields that reach only the device that sent them (its result) and the reports' exports:
 pushed events never carry them; those of SUPERVISORS_ONLY go to supervisors only."""
@@ -393,6 +408,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TicketReprinted,
         TicketCalled,
         TicketRecalled,
+        VisitorPresent,
         TicketParked,
         TicketTransferred,
         TicketFinished,

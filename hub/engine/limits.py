@@ -16,6 +16,9 @@ to each identity (at issuing, whatever later happens to them):
   (pending, waiting, called or parked) — refused `one_active`;
 - `max_per_day`: at most N tickets a day — refused `max_per_day`.
 
+A ticket cancelled before it reached its visitor (a failed print) is not counted; one the
+visitor left (`left_queue`) is.
+
 The limits are the engine's, so every channel that issues a ticket (kiosk, the phone
 page's `mobile`, an appointment's check-in `online`) meets them alike. A ticket with no
 identity is not counted (the kiosk offers the number as an option); a `mobile` ticket
@@ -34,6 +37,9 @@ CONTACT_DIGITS_MAX = 15
 """E.164 allows at most 15 digits; the shortest Indonesian mobile number has 10, a
 fixed line with its area code 8 or more."""
 NIK_DIGITS = 16
+LEFT_QUEUE = "left_queue"
+"""The cancellation reason of a visitor who left the queue from their phone: that ticket
+still counts for the limits (any other cancellation never reached the visitor)."""
 _SEPARATORS = " -.()/\t"
 
 
@@ -76,7 +82,9 @@ def identities(contact: str | None, nik_hashed: str | None) -> list[str]:
     """The keys a ticket is counted under ("tel:…", "nik:…")."""
     keys = []
     if contact:
-        keys.append(f"tel:{contact}")
+        # +62 812… and 0812… are one number: a broker gains nothing by writing it otherwise.
+        national = "0" + contact[3:] if contact.startswith("+62") else contact
+        keys.append(f"tel:{national}")
     if nik_hashed:
         keys.append(f"nik:{nik_hashed}")
     return keys

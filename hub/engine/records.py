@@ -90,6 +90,10 @@ class Ticket:
     service's appointment rule (selection.py)."""
     contact: str | None = None
     """The visitor's phone number (normalised, limits.py), if given."""
+    nik_hash: str | None = None
+    """The NIK the visitor gave, keyed-hashed (limits.py), if given."""
+    present_at: dt.datetime | None = None
+    """When the visitor last said "I'm here" on the phone after a recall (this call)."""
 
     @property
     def is_priority(self) -> bool:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from hub.config.models import Counter, MallConfig, Service
 from hub.engine import events as ev
 from hub.engine.errors import UnknownCounter, UnknownService, UnknownTicket
+from hub.engine.limits import LEFT_QUEUE, identities
 from hub.engine.records import CounterDesk, CounterStatus, ServiceQueue, Ticket, TicketStatus
 from hub.schedule import Availability, availability, break_at, next_opening
 
@@ -56,6 +57,8 @@ class EngineState:
         """Counters whose services a supervisor changed for today."""
         self.paused_devices: set[str] = set()
         self.running_text: tuple[str, str | None] | None = None
+        self.by_identity: dict[tuple[str, str], list[str]] = {}
+        """(service, "tel:…" or "nik:…") → today's tickets issued for it (limits.py)."""
 
     # ----------------------------------------------------------------- reading
 
@@ -208,6 +211,7 @@ class EngineState:
         self.counter_services.clear()
         self.paused_devices.clear()
         self.running_text = None
+        self.by_identity.clear()
         window = self.config.queue.service_time_window
         for queue_id in self.queues:
             self.queues[queue_id] = ServiceQueue(recent_service_seconds=deque(maxlen=window))
@@ -221,8 +225,10 @@ class EngineState:
         ticket = Ticket(
             event.ticket_id, event.label, event.service_id, event.tenant_id,
             event.priority_kind, event.channel, event.at, issued_by=event.issued_by,
-            number=event.number, contact=event.contact,
+            number=event.number, contact=event.contact, nik_hash=event.nik_hash,
         )
+        for key in identities(event.contact, event.nik_hash):
+            self.by_identity.setdefault((event.service_id, key), []).append(ticket.ticket_id)
         self.tickets[ticket.ticket_id] = ticket
         self._by_label[ticket.label] = ticket.ticket_id
         queue = self.queues[event.service_id]
@@ -277,12 +283,16 @@ class EngineState:
         ticket.counter_id = event.counter_id
         ticket.assigned_counter_id = None
         ticket.recall_count = 0
+        ticket.present_at = None
         ticket.called_at = event.at
         desk.status = CounterStatus.SERVING
         desk.ticket_id = ticket.ticket_id
 
     def _apply_ticket_recalled(self, event: ev.TicketRecalled) -> None:
         self.tickets[event.ticket_id].recall_count = event.recall_count
+
+    def _apply_visitor_present(self, event: ev.VisitorPresent) -> None:
+        self.tickets[event.ticket_id].present_at = event.at
 
     def _apply_ticket_parked(self, event: ev.TicketParked) -> None:
         self.tickets[event.ticket_id].status = TicketStatus.PARKED
@@ -317,6 +327,11 @@ class EngineState:
         ticket = self.tickets[event.ticket_id]
         self._unqueue(ticket)
         ticket.status = TicketStatus.CANCELLED
+        if event.reason != LEFT_QUEUE:  # it never reached the visitor: not theirs to count
+            for key in identities(ticket.contact, ticket.nik_hash):
+                issued = self.by_identity.get((ticket.service_id, key), [])
+                if ticket.ticket_id in issued:
+                    issued.remove(ticket.ticket_id)
         if ticket.appointment_id is not None:  # never reached the visitor: booked again
             self.appointments.release(ticket.ticket_id)
 

@@ -6,6 +6,8 @@
     /display/<device id>            the hall display page for a smart TV (§20.1)
     /announce.wav?ticket=&counter=  chime and spoken call as one WAV (§20.3)
     /tiket/<ticket id>              the visitor's phone page; ?data=1&since= waits for news
+    /ambil, /pulihkan, /poster      take a ticket on a phone, recover a page, the QR poster;
+                                    POST /ambil, /pulihkan, /tiket/<id>/batal|hadir (§22)
     /reports?period=&format=        a report file for a supervisor's token (§20.5)
     /reports/ikm?day=               a day's IKM for a supervisor's token
     /slots?service=&day=            a service's appointment slots for a supervisor's token (§21.1)
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from websockets.http11 import Request, Response
 
-from hub.web import api, audio, display, http, phone
+from hub.web import api, audio, display, http, phone, phone_api
 from hub.web.reports import Reports, supervisor_for
 
 if TYPE_CHECKING:
@@ -35,7 +37,8 @@ if TYPE_CHECKING:
 STATIC = {"display.js": "text/javascript; charset=utf-8",
           "display.css": "text/css; charset=utf-8",
           "phone.js": "text/javascript; charset=utf-8",
-          "phone.css": "text/css; charset=utf-8"}
+          "phone.css": "text/css; charset=utf-8",
+          "join.js": "text/javascript; charset=utf-8"}
 CHANGE_CHECK_S = 0.5
 """How often a waiting phone's request looks at the log's last seq (in memory, no I/O)."""
 
@@ -87,6 +90,7 @@ class WebApp:
         self.changes = Changes(server)
         self.reports = Reports(self.config, self.core.log.path, self.today)
         self.api = api.AppointmentsApi(server)
+        self.phone = phone_api.PhoneApi(server)
 
     def today(self) -> str:
         """The current business day (or the mall's local date before the first one)."""
@@ -103,6 +107,9 @@ class WebApp:
             return self.api.respond(request, where)
         if path.startswith("/web/"):
             return self.static(path[len("/web/"):])
+        if path in ("/ambil", "/pulihkan", "/poster") or (
+                request.method == "POST" and path.startswith(phone.PATH_PREFIX)):
+            return self.phone_route(request, path)
         if path.startswith(phone.PATH_PREFIX):
             return self.ticket(path[len(phone.PATH_PREFIX):], where)
         if path.startswith(display.PATH_PREFIX):
@@ -123,6 +130,21 @@ class WebApp:
         return http.not_found()
 
     # ------------------------------------------------------------------ routes
+
+    def phone_route(self, request: Request, path: str) -> Response | Awaitable[Response]:
+        """The visitor's phone pages: join, recover, poster, leave and "I'm here" (§22)."""
+        body = getattr(request, "body", b"")
+        post = request.method == "POST"
+        if path == "/ambil":
+            return self.phone.join(body) if post else self.phone.join_page()
+        if path == "/pulihkan":
+            return self.phone.recover(body) if post else self.phone.recover_page()
+        if path == "/poster":
+            return http.not_found() if post else self.phone.poster(request)
+        ticket_id, _, action = path[len(phone.PATH_PREFIX):].rpartition("/")
+        if action in ("batal", "hadir") and ticket_id:
+            return self.phone.act(ticket_id, action, body)
+        return http.not_found()
 
     @staticmethod
     def static(name: str) -> Response:

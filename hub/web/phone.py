@@ -51,7 +51,13 @@ def ticket_status(engine: QueueEngine, ticket_id: str, at: dt.datetime) -> dict[
         "service_id": service.name.id, "service_en": service.name.en or service.name.id,
         "counter": counter, "headline_id": headline_id, "headline_en": headline_en,
         "people_ahead": None, "estimated_wait_minutes": None,
+        "recalled": ticket.status == TicketStatus.CALLED and ticket.recall_count > 0,
+        "present": ticket.present_at is not None and ticket.status == TicketStatus.CALLED,
+        "can_leave": ticket.status == TicketStatus.WAITING,
     }
+    if status["recalled"] and not status["present"]:
+        status["headline_id"] = f"Anda dipanggil ulang ke {counter}"
+        status["headline_en"] = f"You are called again to {counter}"
     if ticket.status in (TicketStatus.WAITING, TicketStatus.PENDING):
         ahead, minutes = engine.ticket_position(ticket.ticket_id, at)
         status["people_ahead"], status["estimated_wait_minutes"] = ahead, minutes
@@ -96,8 +102,20 @@ def page(mall: str, status: dict[str, Any] | None) -> str:
                 f"<h2 id=headline>{e(status['headline_id'])}</h2>"
                 f"<p class=en id=headline-en>{e(status['headline_en'])}</p></section>"
                 f"<table id=rows>{table}</table>"
+                "<p id=notice class=error role=alert hidden></p>"
+                "<div id=actions hidden>"
+                "<button id=here hidden>Saya di sini, segera datang"
+                "<span class=en>I'm here, coming now</span></button>"
+                "<button id=leave class=quiet hidden>Keluar dari antrean"
+                "<span class=en>Leave the queue</span></button>"
+                "<div id=leave-confirm hidden><p>Yakin keluar? Nomor ini tidak dapat dipakai "
+                "lagi. <span class=en>Sure? This number cannot be used again.</span></p>"
+                "<button id=leave-yes class=danger>Ya, keluar · Yes, leave</button> "
+                "<button id=leave-no class=quiet>Tidak · No</button></div></div>"
                 f"<p class=small><span id=live>Diperbarui / updated</span> "
-                f"<span id=updated>{e(status['updated'])}</span></p>")
+                f"<span id=updated>{e(status['updated'])}</span></p>"
+                "<p class=small><a href=/pulihkan>Pulihkan halaman tiket · Recover a ticket "
+                "page</a></p>")
         data = json.dumps(status).replace("</", "<\\/")
     return (
         "<!doctype html><html lang=id><head><meta charset=utf-8>"

@@ -278,8 +278,11 @@ async def run_scenario(config: MallConfig, db: Path) -> Captured:
         await kiosk.request("cancel_ticket", ticket_id=issued["events"][0]["ticket_id"])
         clock.now = at(9, 3)
         await c1.request("open_counter", staff="Siti Rahmawati")
-        await c1.request("call_next")
+        called = await c1.request("call_next")
         await c1.request("recall")
+        # "I'm here" from the visitor's phone page (§22.3), on the hub's own write path.
+        await server.execute(lambda engine, now: engine.say_present(
+            called["events"][0]["ticket_id"], now))
         await c1.request("park")
         await c1.request("resume_parked", ticket="A-002")
         clock.now = at(9, 9, 30)
@@ -477,8 +480,8 @@ def test_the_document_has_json_examples_and_every_one_is_marked() -> None:
     assert len(BLOCKS) > 40
     allowed = {"client", "hub", "event", "health"} | {f"view {k}" for k in VIEW_KINDS}
     for block in BLOCKS:
-        if block.kind == "api":  # §21's HTTP examples: tests/web/test_appointments_api.py
-            continue
+        if block.kind in ("api", "phone"):  # §21's and §22's HTTP examples: tested in
+            continue  # tests/web/test_appointments_api.py and tests/web/test_phone_join.py
         assert block.mark in allowed, f"{block}: put <!-- client|hub|event|… --> before it"
         assert isinstance(block.data, dict), f"{block}: an example is one JSON object"
 

@@ -10,6 +10,70 @@
   var data = JSON.parse(document.getElementById("ticket-data").textContent);
   if (!data) { return; }
   var failures = 0;
+  var key = ticketKey();
+
+  /* The key that lets this phone act on the ticket (leave, "I'm here"): given in the
+   * address (#k=…) when the ticket was taken or recovered, then kept on the phone. */
+  function ticketKey() {
+    var name = "antrean-key:" + data.ticket_id;
+    var match = /[#&]k=([0-9a-f]+)/.exec(window.location.hash);
+    try {
+      if (match) { window.localStorage.setItem(name, match[1]); }
+      return match ? match[1] : window.localStorage.getItem(name);
+    } catch (e) {
+      return match ? match[1] : null;
+    }
+  }
+
+  function visible(id, shown) {
+    var node = document.getElementById(id);
+    if (node) { node.hidden = !shown; }
+  }
+
+  function actions(status) {
+    var here = status.recalled && !status.present;
+    visible("here", !!key && here);
+    visible("leave", !!key && status.can_leave);
+    visible("actions", !!key && (here || status.can_leave));
+    if (!status.can_leave) { visible("leave-confirm", false); }
+  }
+
+  function post(action) {
+    var request = new XMLHttpRequest();
+    request.open("POST", window.location.pathname + "/" + action);
+    request.setRequestHeader("Content-Type", "application/json");
+    request.timeout = 10000;
+    request.onload = function () {
+      var body = {};
+      try { body = JSON.parse(request.responseText); } catch (e) { body = {}; }
+      if (request.status === 200) {
+        visible("notice", false);
+        show(body);
+        data = body;
+        return;
+      }
+      notice((body.message_id || "Gagal.") + " · " + (body.message_en || "Failed."));
+    };
+    request.onerror = request.ontimeout = function () {
+      notice("Tidak tersambung ke server antrean. Coba lagi. · Not connected. Try again.");
+    };
+    request.send(JSON.stringify({key: key}));
+  }
+
+  function notice(message) {
+    var node = document.getElementById("notice");
+    node.textContent = message;
+    node.hidden = false;
+  }
+
+  function on(id, handler) {
+    var node = document.getElementById(id);
+    if (node) { node.addEventListener("click", handler); }
+  }
+  on("here", function () { post("hadir"); });
+  on("leave", function () { visible("leave-confirm", true); visible("leave", false); });
+  on("leave-no", function () { visible("leave-confirm", false); actions(data); });
+  on("leave-yes", function () { visible("leave-confirm", false); post("batal"); });
 
   function text(id, value) {
     var node = document.getElementById(id);
@@ -49,6 +113,7 @@
     }
     document.body.setAttribute("data-version", status.version);
     text("live", status.final ? "Selesai / finished" : "Diperbarui / updated");
+    actions(status);
   }
 
   function ask() {
@@ -77,5 +142,6 @@
   }
 
   document.body.setAttribute("data-version", data.version);
+  actions(data);
   if (!data.final) { ask(); }
 }());

@@ -9,6 +9,9 @@ rendered here, in Python, so that tests can write them into a folder and check t
                                           (systemctl reload) takes rotated tokens
                  antrean-backup.service   one backup with SQLite's online API, keep N days
                  antrean-backup.timer     nightly at 22:00, and at boot if a night was missed
+                 antrean-notify.service   the notification sender (`hub notify`): reads the
+                                          log read-only, POSTs to the webhook; enable it
+                                          once [notifications] is configured
     kiosk, counter, hall, supervisor, survey
                  antrean-ROLE.service     a user service of the device PC's session user:
                                           started with the graphical session (auto-login),
@@ -67,13 +70,15 @@ def _command(*words: str | Path) -> str:
 
 
 def hub_units(layout: Layout) -> dict[str, str]:
-    """The hub's service, its nightly backup service and timer."""
+    """The hub's service, its nightly backup service and timer, the notification sender."""
     db = layout.data / "antrean.db"
     serve = _command(layout.python, "-m", "hub", "serve", "--config", layout.config,
                      "--db", db, "--host", layout.host, "--port", str(layout.port),
                      "--tls-dir", layout.data / "tls")
     backup = _command(layout.python, "-m", "hub", "backup", "--db", db,
                       "--to", layout.data / "backups", "--keep", str(layout.keep_days))
+    notify = _command(layout.python, "-m", "hub", "notify", "--config", layout.config,
+                      "--db", db)
     # systemd makes /var/lib/NAME itself, owned by the user; elsewhere install.sh does.
     state = (f"StateDirectory={layout.data.name}\nStateDirectoryMode=0750\n"
              if layout.data.parent == Path("/var/lib") else "")
@@ -120,6 +125,35 @@ NoNewPrivileges=yes
 ProtectSystem=strict
 ProtectHome=yes
 ReadWritePaths={layout.data}
+""",
+        "antrean-notify.service": f"""\
+[Unit]
+Description=Antrean MPP notification sender (your turn is near, by the city's webhook)
+Documentation=file://{layout.prefix}/docs/notifications.md
+After=network-online.target antrean-hub.service
+Wants=network-online.target
+
+[Service]
+Type=simple
+User={layout.user}
+Group={layout.user}
+WorkingDirectory={layout.data}
+Environment=PYTHONUNBUFFERED=1
+ExecStart={notify}
+Restart=always
+RestartSec=5
+# Exit 2: no [notifications] in the mall file, or its secret file unreadable; fix, then start.
+RestartPreventExitStatus=2
+TimeoutStopSec=30
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+# Its own record (antrean.notify.db) lives beside the log, which it only reads.
+ReadWritePaths={layout.data}
+PrivateTmp=yes
+
+[Install]
+WantedBy=multi-user.target
 """,
         "antrean-backup.timer": """\
 [Unit]

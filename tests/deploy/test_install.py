@@ -65,6 +65,12 @@ def test_the_hub_restarts_always_and_backs_up_nightly() -> None:
     assert "-m hub backup --db /var/lib/antrean/antrean.db --to /var/lib/antrean/backups " \
            "--keep 30" in backup
     assert "OnCalendar=*-*-* 22:00:00" in timer and "Persistent=true" in timer
+    notify = written["antrean-notify.service"]
+    assert "-m hub notify --config /etc/antrean/mpp.toml --db /var/lib/antrean/antrean.db" \
+        in notify
+    assert "User=antrean" in notify and "Restart=always" in notify
+    assert "RestartPreventExitStatus=2" in notify  # a mall without [notifications]: no loop
+    assert "ReadWritePaths=/var/lib/antrean" in notify
     for role in APP_ROLES:
         (app,) = units(role, Layout(prefix=ROOT)).values()
         assert "--settings /etc/antrean/device.toml --fullscreen" in app
@@ -88,7 +94,8 @@ def test_install_sh_writes_the_hub_s_files_and_units(tmp_path: Path) -> None:
     assert stat.S_IMODE((root / "var/lib/antrean").stat().st_mode) == 0o750
     system = root / "etc/systemd/system"
     names = sorted(p.name for p in system.iterdir())
-    assert names == ["antrean-backup.service", "antrean-backup.timer", "antrean-hub.service"]
+    assert names == ["antrean-backup.service", "antrean-backup.timer", "antrean-hub.service",
+                     "antrean-notify.service"]
     assert verify(system, *names) == ""
 
 

@@ -30,7 +30,8 @@ WAIT_TOLERANCE_SECONDS = 0.001
 the target may read 1800.00005 s and must still count as within it."""
 
 CATEGORY_LABELS = {"perizinan": "Perizinan", "non-perizinan": "Non-perizinan"}
-CHANNEL_LABELS = {"kiosk": "Anjungan (kios)", "online": "Daring (online)"}
+CHANNEL_LABELS = {"kiosk": "Anjungan (kios)", "online": "Daring (online)",
+                  "mobile": "HP pengunjung (mobile)"}
 PRIORITY_LABELS = {"lansia": "Lansia", "disabilitas": "Penyandang disabilitas",
                    "ibu_hamil": "Ibu hamil"}
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from hub.central.report import HEADINGS, CentralLine, CentralReport
 from hub.reports import export_pdf, export_xlsx
 from hub.reports.export_csv import table_csv
+from hub.reports.period import Period
 from hub.reports.skm import WEIGHT_LABELS
 from hub.reports.tables import (
     ASIDE_COLUMNS,
@@ -88,7 +89,39 @@ def central_tables(report: CentralReport) -> list[Table]:
          for s in report.sources],
         note="Setiap kejadian diperiksa rantai hash-nya saat diterima; kejadian yang putus, "
              "bercabang atau diubah ditolak dan dicatat (tabel chain_faults).")
-    return [visitors, ikm, sources]
+    return [visitors, ikm, *_documents_tables(report), sources]
+
+
+def _documents_tables(report: CentralReport) -> list[Table]:
+    """Berkas tidak lengkap per MPP and service, and per missing requirement, per month."""
+    rows: list[list[Cell]] = [
+        [d.mpp, Period("month", d.month).label(), d.service, d.finished, d.incomplete,
+         d.incomplete_share, d.referred] for d in report.documents]
+    if rows:
+        finished = sum(d.finished for d in report.documents)
+        incomplete = sum(d.incomplete for d in report.documents)
+        rows.append(["Jumlah", "", "", finished, incomplete,
+                     incomplete / finished if finished else None,
+                     sum(d.referred for d in report.documents)])
+    by_service = Table(
+        "berkas_tidak_lengkap", "Berkas tidak lengkap dan rujukan per MPP dan layanan, per bulan",
+        [Column("MPP", "text"), Column("Bulan", "text"), Column("Layanan", "text"),
+         Column("Selesai di loket"), Column("Berkas tidak lengkap"), Column("Porsi", "percent"),
+         Column("Dirujuk")], rows, totals_row=bool(rows),
+        note=("Kunjungan yang selesai di loket dengan berkas tidak lengkap atau dirujuk ke "
+              "tempat lain, menurut layanan tempat kunjungan selesai (aturan yang sama seperti "
+              "laporan setiap hub); hanya layanan dengan kunjungan seperti itu.") if rows else
+             "Tidak ada kunjungan dengan berkas tidak lengkap atau dirujuk pada periode ini.")
+    missing = Table(
+        "persyaratan_kurang", "Persyaratan yang kurang, per MPP, layanan dan bulan",
+        [Column("MPP", "text"), Column("Bulan", "text"), Column("Layanan", "text"),
+         Column("Persyaratan", "text"), Column("Kunjungan")],
+        [[m.mpp, Period("month", m.month).label(), m.service, m.requirement, m.visits]
+         for m in report.missing],
+        note=("Persyaratan seperti diumumkan setiap MPP saat kunjungan selesai; satu kunjungan "
+              "dapat kurang lebih dari satu persyaratan.") if report.missing else
+             "Tidak ada persyaratan yang kurang pada periode ini.")
+    return [by_service, missing]
 
 
 def info_rows(report: CentralReport) -> list[tuple[str, str]]:

@@ -43,6 +43,7 @@ VISIT_COLUMNS = (
     "people_ahead", "estimated_wait_minutes", "first_called_at", "last_called_at",
     "call_count", "recall_count", "transfer_count", "transfers", "counter_id", "ended_at",
     "outcome", "wait_seconds", "service_seconds",
+    "finish_outcome", "missing_requirements", "referred_tenant_id", "referred_note",
 )
 """The hub's visits columns (hub/eventlog.py) as the central table holds them."""
 SURVEY_COLUMNS = (

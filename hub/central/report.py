@@ -72,6 +72,34 @@ class CentralLine:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentLine:
+    """One MPP's service in one month: visits finished at a counter, incomplete, referred."""
+
+    mpp: str
+    month: str
+    service: str
+    finished: int
+    incomplete: int
+    referred: int
+
+    @property
+    def incomplete_share(self) -> float | None:
+        """Incomplete-document visits among those finished (0–1)."""
+        return self.incomplete / self.finished if self.finished else None
+
+
+@dataclass(frozen=True, slots=True)
+class MissingLine:
+    """Incomplete-document visits of an MPP's service in a month that lacked a requirement."""
+
+    mpp: str
+    month: str
+    service: str
+    requirement: str
+    visits: int
+
+
+@dataclass(frozen=True, slots=True)
 class MppSource:
     """Where one MPP's numbers come from: its chain head centrally and any refusals."""
 
@@ -97,6 +125,10 @@ class CentralReport:
     generated_at: dt.datetime
     ikm_weight: IkmWeight
     running_days: dict[str, str] = field(default_factory=dict)
+    documents: list[DocumentLine] = field(default_factory=list)
+    """Berkas tidak lengkap: per MPP, month and service with an incomplete or referred visit."""
+    missing: list[MissingLine] = field(default_factory=list)
+    """Per MPP, month, service and requirement: incomplete-document visits that lacked it."""
 
     @property
     def faulty(self) -> list[MppSource]:
@@ -166,8 +198,9 @@ def build_central_report(
                                     ikm_weight)
         ikm_by_mpp = _ikm_by_mpp(connection, period, mpp_id, tenant_id, names, ikm_weight)
         sources = _sources(connection, mpp_id)
+        documents, missing = _documents(connection, period, mpp_id, tenant_id, names)
     return CentralReport(period, by, mpp_id, tenant_id, lines, total, ikm_by_mpp, sources,
-                         generated_at, ikm_weight, running)
+                         generated_at, ikm_weight, running, documents, missing)
 
 
 def _count_lines(
@@ -248,6 +281,53 @@ def _ikm_by_mpp(connection: psycopg.Connection, period: Period, mpp_id: str | No
     sums = _skm_sums(connection, period, ("mpp",), mpp_id, tenant_id) or {}
     return [skm_result(key[0], names.label("mpp", key[0]), group, weight)
             for key, group in sorted(sums.items())]
+
+
+DOCUMENTS_SQL = """
+WITH hit AS (
+    SELECT mpp_id, month, final_service_id,
+           count(*) FILTER (WHERE finish_outcome = 'incomplete_documents') AS incomplete,
+           count(*) FILTER (WHERE finish_outcome = 'referred') AS referred
+      FROM visits WHERE {where} AND finish_outcome IN ('incomplete_documents', 'referred')
+     GROUP BY 1, 2, 3),
+finished AS (
+    SELECT mpp_id, month, final_service_id, count(*) AS finished
+      FROM visits WHERE {where} AND outcome = 'served'
+       AND (mpp_id, month, final_service_id) IN (SELECT mpp_id, month, final_service_id
+                                                   FROM hit)
+     GROUP BY 1, 2, 3)
+SELECT mpp_id, month, final_service_id, finished, incomplete, referred
+  FROM hit JOIN finished USING (mpp_id, month, final_service_id)
+"""
+MISSING_SQL = """
+SELECT mpp_id, month, final_service_id, missing.requirement, count(*)
+  FROM visits, jsonb_array_elements_text(missing_requirements::jsonb) AS missing(requirement)
+ WHERE {where} AND finish_outcome = 'incomplete_documents'
+ GROUP BY 1, 2, 3, 4
+"""
+
+
+def _documents(connection: psycopg.Connection, period: Period, mpp_id: str | None,
+               tenant_id: str | None, names: _Names
+               ) -> tuple[list[DocumentLine], list[MissingLine]]:
+    """Berkas tidak lengkap per MPP, month and service (where the visit finished), and per
+    missing requirement — the hub report's rules (hub/reports/documents.py), read from the
+    visits the hub's projection rebuilt (the few such visits, then their services' finished
+    ones, both by index)."""
+    where, params = _period_where(period, mpp_id, tenant_id)
+    documents = [
+        DocumentLine(names.label("mpp", str(m)), str(month), names.label("service", str(s)),
+                     int(f), int(i), int(r))
+        for m, month, s, f, i, r in connection.execute(DOCUMENTS_SQL.format(where=where),
+                                                       params)]
+    missing = [
+        MissingLine(names.label("mpp", str(m)), str(month), names.label("service", str(s)),
+                    str(requirement), int(n))
+        for m, month, s, requirement, n in connection.execute(MISSING_SQL.format(where=where),
+                                                              params)]
+    documents.sort(key=lambda d: (d.mpp, d.month, d.service))
+    missing.sort(key=lambda d: (d.mpp, d.month, d.service, -d.visits, d.requirement))
+    return documents, missing
 
 
 def _sources(connection: psycopg.Connection, mpp_id: str | None) -> list[MppSource]:

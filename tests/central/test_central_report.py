@@ -125,13 +125,15 @@ def test_central_report_exports_csv_xlsx_and_pdf(
     assert "2 rows by mpp" in out and "cilegon: central head seq" in out
     with zipfile.ZipFile(tmp_path / "pusat.zip") as archive:
         assert archive.namelist() == ["00_info.csv", "01_per_mpp.csv", "02_ikm_mpp.csv",
-                                      "03_sumber_data.csv"]
+                                      "03_berkas_tidak_lengkap.csv",
+                                      "04_persyaratan_kurang.csv", "05_sumber_data.csv"]
         rows = list(csv.reader(io.StringIO(archive.read("01_per_mpp.csv").decode("utf-8-sig"))))
     assert rows[0][:3] == ["MPP", "Pengunjung", "Dilayani"]
     assert [row[0] for row in rows[1:]] == ["Mal Pelayanan Publik Kota Cilegon", "uji", "Jumlah"]
     assert int(rows[3][1]) == int(rows[1][1]) + int(rows[2][1])
     workbook = load_workbook(tmp_path / "pusat.xlsx")
-    assert workbook.sheetnames == ["Info", "Per mpp", "IKM mpp", "Sumber data"]
+    assert workbook.sheetnames == ["Info", "Per mpp", "IKM mpp", "Berkas tidak lengkap",
+                                   "Persyaratan kurang", "Sumber data"]
     assert (tmp_path / "pusat.pdf").read_bytes().startswith(b"%PDF")
     assert main(["report", "--central", shipped, "--period", "2026", "--by", "week",
                  "--format", "csv", "--out", str(tmp_path / "x.zip")]) == 1

@@ -7,6 +7,7 @@ to emit, then apply them through `apply`, so replaying the log rebuilds exactly 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections import deque
@@ -156,6 +157,15 @@ class EngineState:
         ahead = line.index(ticket.ticket_id) if ticket.ticket_id in line else len(line)
         ahead += sum(1 for t in queue.pending if self.tickets[t].issued_at < ticket.issued_at)
         return ahead, self._minutes_for(ticket.service_id, ahead, at)
+
+    def waiting_positions(self, service_id: str) -> dict[str, int]:
+        """Return people ahead of every waiting ticket of a service, as `ticket_position`
+        counts them, in one pass (the notifications ask after every command)."""
+        queue = self.queues[self._service(service_id).id]
+        line = [*queue.transferred, *queue.online, *queue.priority, *queue.normal]
+        printing = sorted(self.tickets[t].issued_at for t in queue.pending)
+        return {ticket_id: place + bisect.bisect_left(printing, self.tickets[ticket_id].issued_at)
+                for place, ticket_id in enumerate(line)}
 
     def _minutes_for(self, service_id: str, ahead: int, at: dt.datetime) -> int | None:
         """Minutes until `ahead` people are served, or None when no counter will call them."""

@@ -2,9 +2,9 @@
 
 The hub's core calls `Notifier.decide` with a command's logged events while the engine
 holds the state they produced (HubCore._prepared), and writes what it returns with those
-events. Nothing here orders a queue: a ticket's place is the engine's own
-`ticket_position` (the people ahead its status page and reprints show), so a change of
-queue rules changes the notifications with it.
+events. Nothing here orders a queue: a ticket's place is the engine's own count
+(`waiting_positions`, the same as `ticket_position`: the people ahead its status page and
+reprints show), so a change of queue rules changes the notifications with it.
 
 - called: every TicketCalled of a ticket with a phone number (a resumed, parked ticket
   too: its visitor went away to fetch something).
@@ -129,14 +129,17 @@ class Notifier:
               last: LoggedEvent) -> list[Notification]:
         """Tickets of the touched services that have just come within `places_before`."""
         found = []
+        places: dict[str, dict[str, int]] = {}
         for ticket_id, recipient in self._recipients.items():
             ticket = engine.tickets.get(ticket_id)
             if (ticket is None or ticket.status != TicketStatus.WAITING
                     or ticket.service_id not in touched
                     or (ticket_id, ticket.transfer_count) in self._near_told):
                 continue
-            ahead, _ = engine.ticket_position(ticket_id, last.event.at)
-            if ahead > self.settings.places_before:
+            if ticket.service_id not in places:  # the engine's count, once per service
+                places[ticket.service_id] = engine.waiting_positions(ticket.service_id)
+            ahead = places[ticket.service_id].get(ticket_id)
+            if ahead is None or ahead > self.settings.places_before:
                 continue
             self._near_told.add((ticket_id, ticket.transfer_count))
             service = self.config.service(ticket.service_id).name.get(recipient.language)

@@ -242,3 +242,44 @@ def test_the_place_is_the_engines_own(tmp_path: Path) -> None:
     assert [(r["kind"], r["people_ahead"]) for r in outbox(tmp_path / "hub.db")] == [
         ("near", 1)]
     core.close()
+
+
+def test_waiting_positions_are_ticket_position_for_every_waiting_ticket() -> None:
+    """The notifier's one-pass count is the engine's ticket_position, line by line."""
+    import random
+
+    engine = QueueEngine(small_mall())
+    rng = random.Random(18)
+    engine.start_day(at(8))
+    engine.open_counter("c1", at(8))
+    engine.open_counter("c2", at(8))
+    for minute in range(60):
+        moment = at(9, minute)
+        roll = rng.random()
+        if roll < 0.5:
+            engine.issue_ticket(rng.choice(["ktp", "kk"]), moment,
+                                priority_kind="lansia" if rng.random() < 0.2 else None,
+                                pending=rng.random() < 0.3)
+        elif roll < 0.6:
+            pending = [t for t in engine.tickets.values() if t.status.value == "pending"]
+            if pending:
+                engine.confirm_ticket(pending[0].ticket_id, "printed", moment)
+        else:
+            counter = rng.choice(["c1", "c2"])
+            desk = engine.counters[counter]
+            if desk.ticket_id is not None:
+                if rng.random() < 0.3:
+                    here = engine.tickets[desk.ticket_id].service_id
+                    engine.transfer(counter, moment, to_service_id="kk" if here == "ktp"
+                                    else "ktp")
+                else:
+                    engine.finish(counter, moment)
+            elif any(len(engine.queues[s]) for s in ("ktp", "kk")):
+                engine.call_next(counter, moment)
+        for service in ("ktp", "kk"):
+            places = engine.waiting_positions(service)
+            waiting = {t.ticket_id for t in engine.tickets.values()
+                       if t.service_id == service and t.status.value == "waiting"}
+            assert set(places) == waiting
+            for ticket_id, ahead in places.items():
+                assert ahead == engine.ticket_position(ticket_id, moment)[0]

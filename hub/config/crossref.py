@@ -136,6 +136,16 @@ def _duplicates(data: dict[str, Any]) -> list[str]:
                 )
             else:
                 seen[value] = i
+    for i, service in _items(data, "services"):
+        # The counter names a missing requirement by its text: two alike are one.
+        texts = service.get("requirements", {})
+        found = texts.get("id") if isinstance(texts, dict) else None
+        items: list[Any] = found if isinstance(found, list) else []
+        for n, text in enumerate(items):
+            if isinstance(text, str) and text in items[:n]:
+                problems.append(f"{item_path(data, 'services', i)}.requirements.id[{n}]: "
+                                f"duplicate requirement {text!r}, already item "
+                                f"{items.index(text)}")
     holidays = _table(data, "schedule").get("holidays", [])
     seen_dates: dict[object, int] = {}
     for i, holiday in enumerate(holidays if isinstance(holidays, list) else []):

@@ -331,6 +331,13 @@ ONE_PROBLEM = [
         id="duplicate-prefix",
     ),
     pytest.param(
+        _set("services", "kk", "requirements",
+             {"id": ["Surat pengantar RT/RW", "KK lama", "KK lama"]}),
+        f"{at('services', 'kk')}.requirements.id[2]: duplicate requirement 'KK lama', "
+        "already item 1",
+        id="duplicate-requirement",
+    ),
+    pytest.param(
         _set("devices", "kiosk-2", "id", "kiosk-1"),
         f"devices[{index('devices', 'kiosk-2')}](kiosk-1).id: duplicate id 'kiosk-1', "
         f"already used by {at('devices', 'kiosk-1')}",

@@ -8,7 +8,8 @@
 # hub:  the project in PREFIX (/opt/antrean) with its own .venv; a system user `antrean`;
 #       the mall file in /etc/antrean/mpp.toml (root:antrean 0640); the event log and the
 #       hub's certificate in /var/lib/antrean; antrean-hub.service (restart always,
-#       `systemctl reload antrean-hub` takes rotated tokens) and a nightly backup timer.
+#       `systemctl reload antrean-hub` takes rotated tokens), a nightly backup timer and,
+#       when the mall file has [notifications], the sender antrean-notify.service.
 # apps: the project in PREFIX; the device's settings file in /etc/antrean/device.toml
 #       (owned by the session user, 0600); a user service antrean-ROLE.service started
 #       with that user's graphical session (auto-login), full screen, restarted on crash;
@@ -151,10 +152,15 @@ if [[ $role == hub ]]; then
         run chgrp antrean /etc/antrean/mpp.toml
     fi
     units hub "$root/etc/systemd/system" --port "$port" --keep-days "$keep"
-    say "units → $root/etc/systemd/system: antrean-hub.service, antrean-backup.{service,timer}"
+    say "units → $root/etc/systemd/system: antrean-hub.service, antrean-backup.{service,timer}," \
+        "antrean-notify.service"
     if ((start)); then
         systemctl daemon-reload
         systemctl enable --now antrean-hub.service antrean-backup.timer
+        # The sender only where the mall file says where to send (docs/notifications.md).
+        if grep -q '^\[notifications\]' /etc/antrean/mpp.toml; then
+            systemctl enable --now antrean-notify.service
+        fi
         systemctl reload-or-restart antrean-hub.service
         say "hub started; its certificate fingerprint (for device settings files):"
         for _ in $(seq 30); do

@@ -51,8 +51,11 @@ def _known_ids(data: dict[str, Any], section: str) -> set[str]:
     return {str(item["id"]) for _, item in _items(data, section) if "id" in item}
 
 
-def check_references(data: dict[str, Any]) -> list[str]:
-    """Return a 'path: problem' line for every cross-reference problem in `data`."""
+def check_references(data: dict[str, Any], public: bool = False) -> list[str]:
+    """Return a 'path: problem' line for every cross-reference problem in `data`.
+
+    `public`: the configuration a device got from its hub, without the hub's [hub] section
+    (its secrets): what only the hub needs is not checked there."""
     problems: list[str] = []
     problems += _duplicates(data)
     tenants = _known_ids(data, "tenants")
@@ -111,7 +114,7 @@ def check_references(data: dict[str, Any]) -> list[str]:
             )
     problems += _overlapping_hours(data)
     queue, hub = data.get("queue"), data.get("hub")
-    if (isinstance(queue, dict) and queue.get("phone_join") is True
+    if (not public and isinstance(queue, dict) and queue.get("phone_join") is True
             and not (isinstance(hub, dict) and hub.get("visitor_secret"))):
         problems.append("queue.phone_join: needs hub.visitor_secret (the phone page's "
                         "ticket keys are made with it)")

@@ -53,7 +53,7 @@ def parse_config(data: dict[str, Any], path: Path = Path("<config>"), *,
         config = MallConfig.model_validate(data, context={"public": public})
     except ValidationError as error:
         problems += [_describe(data, detail) for detail in error.errors(include_url=False)]
-    problems += check_references(data)
+    problems += check_references(data, public)
     if problems:
         raise ConfigError(path, problems)
     assert config is not None

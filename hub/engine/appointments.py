@@ -281,7 +281,8 @@ class AppointmentEngine(EngineState):
         def issue_ticket(self, service_id: str, at: dt.datetime,
                          priority_kind: str | None = None, channel: str = "kiosk",
                          issued_by: str | None = None, pending: bool = False,
-                         booked: bool = False, contact: str | None = None
+                         booked: bool = False, contact: str | None = None,
+                         nik: str | None = None, language: str = "id"
                          ) -> list[ev.Event]: ...
 
         def _require_today(self, at: dt.datetime, command: str) -> None: ...
@@ -427,7 +428,8 @@ class AppointmentEngine(EngineState):
         # last digits): the visitor is told their turn is near like any other.
         issued = self.issue_ticket(appointment.service_id, at, None, channel="online",
                                    issued_by=issued_by, pending=pending, booked=True,
-                                   contact=phone_or_none(appointment.contact))
+                                   contact=phone_or_none(appointment.contact),
+                                   language=appointment.language)
         ticket_id = issued[0].ticket_id  # type: ignore[attr-defined]
         return issued + self._emit_appointment(ev.AppointmentCheckedIn(
             at, appointment.appointment_id, appointment.code, ticket_id,

@@ -74,6 +74,7 @@ class QueueEngine(AppointmentEngine):
         booked: bool = False,
         contact: str | None = None,
         nik: str | None = None,
+        language: str = "id",
     ) -> list[ev.Event]:
         """Give a visitor the next number of a service, or refuse with the reason.
 
@@ -104,6 +105,8 @@ class QueueEngine(AppointmentEngine):
             raise ServiceUnavailable(service_id, state.reason or "closed", state.opens_at)
         self._check_limits(service, contact, nik_hashed)
         queue = self.queues[service_id]
+        if language not in ("id", "en"):
+            raise InvalidArgument(f"language must be id or en, not {language!r}")
         number = queue.last_number + 1
         label = f"{service.prefix}-{number:03d}"
         ahead, minutes = self.estimate_wait(service_id, at, priority_kind is not None)
@@ -125,6 +128,7 @@ class QueueEngine(AppointmentEngine):
                 pending=pending,
                 contact=contact,
                 nik_hash=nik_hashed,
+                language=language,
             )
         )
 

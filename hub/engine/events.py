@@ -57,6 +57,8 @@ class TicketIssued(Event):
     nik_hash: str | None = None
     """The NIK the visitor gave, as HMAC-SHA256 under `[hub] visitor_secret` (limits.py):
     the anti-calo limits count on it; the NIK itself is never kept. Never pushed."""
+    language: str = "id"
+    """The language the visitor chose ("id" or "en"): what they are told in later."""
 
 
 @dataclass(frozen=True, slots=True)

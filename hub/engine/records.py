@@ -94,6 +94,8 @@ class Ticket:
     """The NIK the visitor gave, keyed-hashed (limits.py), if given."""
     present_at: dt.datetime | None = None
     """When the visitor last said "I'm here" on the phone after a recall (this call)."""
+    language: str = "id"
+    """The visitor's language at the kiosk or on the phone (notifications use it)."""
 
     @property
     def is_priority(self) -> bool:

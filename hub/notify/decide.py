@@ -78,11 +78,8 @@ class Notifier:
         """The ticket's phone number (None: none given) and its visitor's language."""
         if ticket.contact is None:
             return None
-        # Only an appointment says which language its visitor reads; walk-ins get Indonesian.
-        code = engine.appointments.by_ticket.get(ticket.ticket_id)
-        appointment = engine.appointments.by_code.get(code) if code else None
-        language = appointment.language if appointment is not None else "id"
-        return Recipient(ticket.contact, "en" if language == "en" else "id")
+        # The language chosen at the kiosk, on the phone or with the booking.
+        return Recipient(ticket.contact, "en" if ticket.language == "en" else "id")
 
     # ---------------------------------------------------------------- decide
 

@@ -176,7 +176,8 @@ class PhoneApi:
     async def _join(self, body: JoinRequest) -> Response:
         def command(engine: Any, at: dt.datetime) -> list[Any]:
             return engine.issue_ticket(body.service_id, at, body.priority_kind,
-                                       channel="mobile", contact=body.contact, nik=body.nik)
+                                       channel="mobile", contact=body.contact, nik=body.nik,
+                                       language=body.language)
 
         try:
             outcome = await self.server.execute(

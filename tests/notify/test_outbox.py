@@ -283,3 +283,20 @@ def test_waiting_positions_are_ticket_position_for_every_waiting_ticket() -> Non
             assert set(places) == waiting
             for ticket_id, ahead in places.items():
                 assert ahead == engine.ticket_position(ticket_id, moment)[0]
+
+
+def test_a_walk_in_who_chose_english_is_told_in_english(tmp_path: Path) -> None:
+    """The kiosk's (or the phone page's) language is the ticket's, kept through a replay."""
+    core = HubCore.open(notify_mall(URL), tmp_path / "hub.db", FakeClock(at(9)))
+    run(core, lambda e, t: e.issue_ticket("pbg", t, contact=PHONE, language="en"))
+    run(core, lambda e, t: e.issue_ticket("pbg", t, contact="0811 1111 2222"))
+    rows = outbox(tmp_path / "hub.db")
+    assert [r["body"]["language"] for r in rows] == ["en", "id"]
+    assert rows[0]["body"]["text"].startswith("MPP Uji: number G-001")
+    assert rows[1]["body"]["text"].startswith("MPP Uji: nomor G-002")
+    core.close()
+    again = HubCore.open(notify_mall(URL), tmp_path / "hub.db", FakeClock(at(9, 5)))
+    assert [t.language for t in again.engine.tickets.values()] == ["en", "id"]
+    with pytest.raises(Exception, match="language must be id or en"):
+        again.engine.issue_ticket("pbg", at(9, 5), language="fr")
+    again.close()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from hub.client.view import ClientView
 from hub.config import MallConfig, Service
+from hub.config.public import loopback_url
 from hub.hub_messages import ServiceView
 from kiosk.texts import TEXTS, break_text, closed_reason, rupiah, t, wait_text
 from kiosk.widgets import (
@@ -145,25 +146,47 @@ class WelcomePage(Page):
         self.outer.addLayout(lapor_row(self, config, language))
 
 
+def phone_join_url(config: MallConfig) -> str | None:
+    """The phone join page on the hub's LAN address, when the mall offers it and phones can
+    reach the hub (never a loopback address: then no QR at all)."""
+    base = config.public_base_url()
+    if not config.queue.phone_join or base is None or loopback_url(base):
+        return None
+    return f"{base}/ambil"
+
+
 def lapor_row(page: Page, config: MallConfig, language: str) -> QHBoxLayout:
-    """Where to complain (SP4N-LAPOR!): its QR code and text, at the foot of the home screen."""
-    complaints = config.mpp.complaints
+    """The foot of the home screen: a QR to take a number on one's own phone (when offered),
+    and where to complain (SP4N-LAPOR!)."""
     row = QHBoxLayout()
     row.addStretch(1)
+    join = phone_join_url(config)
+    if join is not None:
+        _qr_block(row, page, "phoneJoinQr", join, t("phone_join", language),
+                  t("phone_join_scan", language))
+        row.addSpacing(int(page.pt(60)))
+    complaints = config.mpp.complaints
+    _qr_block(row, page, "laporQr", complaints.lapor_url, complaints.lapor_text.get(language),
+              t("lapor_scan", language))
+    row.addStretch(1)
+    return row
+
+
+def _qr_block(row: QHBoxLayout, page: Page, name: str, payload: str, title: str,
+              caption: str) -> None:
+    """A QR code with its title and a line saying what scanning it does."""
     code = QLabel()
-    code.setObjectName("laporQr")
-    code.setPixmap(qr_pixmap(complaints.lapor_url, int(page.pt(130))))
-    code.setToolTip(complaints.lapor_url)
+    code.setObjectName(name)
+    code.setPixmap(qr_pixmap(payload, int(page.pt(130))))
+    code.setToolTip(payload)
     row.addWidget(code)
     row.addSpacing(int(page.pt(18)))
     text = QVBoxLayout()
     text.addStretch(1)
-    text.addWidget(label(complaints.lapor_text.get(language), page.pt(15), bold=True))
-    text.addWidget(label(t("lapor_scan", language), page.pt(12)))
+    text.addWidget(label(title, page.pt(15), bold=True))
+    text.addWidget(label(caption, page.pt(12)))
     text.addStretch(1)
     row.addLayout(text)
-    row.addStretch(1)
-    return row
 
 
 class TenantsPage(Page):

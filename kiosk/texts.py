@@ -14,6 +14,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "choose_tenant": ("Pilih instansi", "Choose an agency"),
     "lapor_scan": ("Pindai dengan ponsel untuk menyampaikan pengaduan atau saran.",
                    "Scan with your phone to file a complaint or a suggestion."),
+    "phone_join": ("Antre dari HP Anda", "Queue from your phone"),
+    "phone_join_scan": ("Pindai dengan Wi-Fi MPP: ambil nomor tanpa kertas dan pantau "
+                        "antrean.", "Scan on the MPP's Wi-Fi: a number without paper, "
+                        "followed live."),
     "choose_service": ("Pilih layanan", "Choose a service"),
     "booked_online": ("Sudah daftar online? Check-in di sini",
                       "Booked online? Check in here"),

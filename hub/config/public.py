@@ -23,6 +23,7 @@ import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -78,6 +79,18 @@ def public_mall(config: MallConfig, config_dir: Path | None,
     return PublicMall(data, digest[:16])
 
 
+def loopback_url(url: str) -> bool:
+    """True when `url` names this machine only (127.0.0.1, ::1, localhost): no phone
+    on the mall's Wi-Fi can open it."""
+    host = (urlsplit(url).hostname or "").strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def served_public_url(config: MallConfig, host: str, port: int, tls: bool) -> str | None:
     """How phones reach this hub: `[mpp] public_url`, else the one LAN address it serves on.
 
@@ -86,12 +99,8 @@ def served_public_url(config: MallConfig, host: str, port: int, tls: bool) -> st
     """
     if config.mpp.public_url:
         return config.mpp.public_url.rstrip("/")
-    if host in ("", "0.0.0.0", "::", "localhost") or port == 0:
+    if host in ("", "0.0.0.0", "::") or port == 0:
         return None
-    try:
-        if ipaddress.ip_address(host.strip("[]")).is_loopback:
-            return None
-    except ValueError:
-        pass  # a host name: phones on the LAN resolve it as the devices do
     shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
-    return f"{'https' if tls else 'http'}://{shown}:{port}"
+    url = f"{'https' if tls else 'http'}://{shown}:{port}"
+    return None if loopback_url(url) else url  # a host name: phones resolve it as devices do

@@ -128,3 +128,40 @@ def test_the_default_lapor_link_is_the_national_one() -> None:
     assert config.mpp.complaints.lapor_url == "https://www.lapor.go.id"
     assert config.mpp.complaints.lapor_text.id.startswith("Pengaduan dan aspirasi: SP4N-LAPOR!")
     assert [c.id for c in config.mpp.complaints.categories][:2] == ["pelayanan", "waktu"]
+
+
+def test_the_home_screen_offers_the_phone_join_page_on_the_lan_address_only(
+    qtbot: Any, tmp_path: Path,
+) -> None:
+    """Issue 18: "queue from your phone" next to LAPOR!, a QR of the hub's /ambil — and
+    none when phones cannot reach the hub (no public address) or the mall does not offer it."""
+    from PySide6.QtWidgets import QLabel
+
+    printer = {"backend": "virtual", "folder": "tickets", "paper_mm": 80}
+    data = city_mall(printer).model_dump(mode="json", exclude_none=True)
+    data["queue"]["phone_join"] = True
+    data["hub"]["visitor_secret"] = "uji-rahasia-pengunjung-0123456789"
+    data["mpp"]["public_url"] = "https://10.20.0.1:8765"
+    config = parse_config(data)
+    with HubThread(config, tmp_path / "hub.db") as hub:
+        kiosk = start_kiosk(qtbot, tmp_path, printer, hub, config)
+        try:
+            [join] = [w for w in kiosk.window.findChildren(QLabel, "phoneJoinQr")
+                      if w.isVisible()]
+            assert qr_modules_on_screen(join) == expected_modules("https://10.20.0.1:8765/ambil")
+            assert "Antre dari HP Anda" in texts(kiosk)
+            [lapor] = [w for w in kiosk.window.findChildren(QLabel, "laporQr") if w.isVisible()]
+            assert qr_modules_on_screen(lapor) == expected_modules(CITY_LAPOR)
+            for qr in (join, lapor):
+                corner = qr.mapTo(kiosk.window, qr.rect().bottomRight())
+                assert corner.y() < kiosk.window.height() and corner.x() < kiosk.window.width()
+            assert_drawn(kiosk.shot("48-home-phone-join-qr"))
+        finally:
+            kiosk.bridge.stop()
+            kiosk.printing.shutdown()
+    from kiosk.pages import phone_join_url
+
+    assert phone_join_url(city_mall(printer)) is None  # phone joining not offered
+    data["mpp"]["public_url"] = None
+    data["hub"]["host"] = "127.0.0.1"
+    assert phone_join_url(parse_config(data)) is None  # loopback: no phone reaches it

@@ -109,15 +109,19 @@ class KioskFlow(QObject):
         return (not self.busy and self.fault is None and not self.paused
                 and self.bridge.client.state.status == "online")
 
-    def take_ticket(self, service_id: str, priority_kind: str | None, language: str) -> bool:
-        """Ask the hub for a ticket; False (and nothing sent) if not possible right now."""
+    def take_ticket(self, service_id: str, priority_kind: str | None, language: str,
+                    nik: str | None = None, contact: str | None = None) -> bool:
+        """Ask the hub for a ticket; False (and nothing sent) if not possible right now.
+
+        `nik`/`contact`: who takes it, for a service limited per person (kiosk/identity.py).
+        """
         if not self.can_issue:
             return False
         self._set_busy(True)
         self._language = language
         self._issue_token = self.bridge.send(
             p.IssueTicket, service_id=service_id, priority_kind=priority_kind, language=language,
-            await_print=True)
+            await_print=True, nik=nik, contact=contact)
         return True
 
     def check_in(self, code: str, language: str) -> bool:

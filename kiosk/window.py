@@ -34,6 +34,7 @@ from hub.config import MallConfig
 from hub.hub_messages import ErrorMessage, EventMessage, SnapshotMessage
 from kiosk.checkin import CheckInPage
 from kiosk.flow import KioskFlow
+from kiosk.identity import IdentityPage
 from kiosk.pages import DetailPage, MessagePage, SearchPage, ServicesPage, TenantsPage, WelcomePage
 from kiosk.precheck import PrecheckPage
 from kiosk.texts import closed_reason, long_date, t, wait_text
@@ -141,6 +142,7 @@ class KioskWindow(QMainWindow):
             "welcome": WelcomePage(s), "tenants": TenantsPage(s), "search": SearchPage(s),
             "services": ServicesPage(s), "detail": DetailPage(s), "message": MessagePage(s),
             "check_in": CheckInPage(s), "precheck": PrecheckPage(s),
+            "identity": IdentityPage(s),
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -184,6 +186,8 @@ class KioskWindow(QMainWindow):
         """One step back."""
         previous = {"tenants": "welcome", "search": "tenants", "services": "tenants",
                     "check_in": "welcome", "precheck": "detail",
+                    "identity": ("precheck" if self.service_id and self.config.service(
+                        self.service_id).requirements.id else "detail"),
                     "detail": "services" if self.tenant_id else "search"}
         self._show(previous.get(self.screen_name, "welcome"))
 
@@ -221,16 +225,28 @@ class KioskWindow(QMainWindow):
         publishes requirements (see kiosk/precheck.py), else the ticket at once."""
         if self.screen_name != "detail" or not self.service_id:
             return  # a second tap on the page just left
+        self.brought, self.precheck_priority = set(), priority_kind
         if self.config.service(self.service_id).requirements.id:
-            self.brought, self.precheck_priority = set(), priority_kind
             self._show("precheck")
         else:
-            self.take_ticket(priority_kind)
+            self.after_precheck()
 
-    def take_ticket(self, priority_kind: str | None) -> None:
+    def after_precheck(self) -> None:
+        """A service limited per person asks who takes the ticket (kiosk/identity.py)."""
+        if self.service_id and self.config.service(self.service_id).limits is not None:
+            page = self.pages["identity"]
+            page.kind, page.digits = "nik", ""  # type: ignore[attr-defined]
+            self._show("identity")
+        else:
+            self.take_ticket(self.precheck_priority)
+
+    def take_ticket(self, priority_kind: str | None, identity: tuple[str, str] | None = None
+                    ) -> None:
         """Take the ticket (a second tap while busy does nothing)."""
+        nik = identity[1] if identity and identity[0] == "nik" else None
+        contact = identity[1] if identity and identity[0] == "contact" else None
         if self.service_id and self.flow.take_ticket(self.service_id, priority_kind,
-                                                     self.language):
+                                                     self.language, nik=nik, contact=contact):
             self._message(t("printing", self.language), [])
 
     def tick_brought(self, index: int, brought: bool) -> None:
@@ -298,8 +314,12 @@ class KioskWindow(QMainWindow):
         elif name == "precheck" and self.service_id:
             self.pages["precheck"].show_precheck(  # type: ignore[attr-defined]
                 self.config.service(self.service_id), language, self.brought,
-                self.flow.can_issue, self.tick_brought,
-                lambda: self.take_ticket(self.precheck_priority), self.go_back)
+                self.flow.can_issue, self.tick_brought, self.after_precheck, self.go_back)
+        elif name == "identity" and self.service_id:
+            self.pages["identity"].show_identity(  # type: ignore[attr-defined]
+                self.config.service(self.service_id), language, self.flow.can_issue,
+                lambda kind, digits: self.take_ticket(self.precheck_priority, (kind, digits)),
+                self.go_back)
         elif name == "detail" and self.service_id:
             fault_text = None
             if fault is not None:
@@ -365,7 +385,7 @@ class KioskWindow(QMainWindow):
         self.render()
 
     def _on_busy(self, busy: bool) -> None:
-        if not busy and self.screen_name in ("detail", "check_in", "precheck"):
+        if not busy and self.screen_name in ("detail", "check_in", "precheck", "identity"):
             self.render()
 
     def _on_ticket(self, issued: KioskTicket, on_screen_only: bool) -> None:
@@ -414,7 +434,7 @@ class KioskWindow(QMainWindow):
     def _on_refused(self, error: ErrorMessage) -> None:
         language = self.language
         text = error.message_en if language == "en" else error.message_id
-        if error.reason:
+        if error.code == "service_unavailable" and error.reason:
             text = closed_reason(error.reason, error.opens_at, language)
         self._message(t("sorry", language), [text], color=RED, button=True)
         self._return_home_in(self.done_ms)

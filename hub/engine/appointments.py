@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 from hub.config.models import WEEKDAYS, AppointmentRules, MallConfig, Service
 from hub.engine import events as ev
 from hub.engine.errors import InvalidArgument, QueueError
-from hub.engine.limits import phone_or_none
+from hub.engine.limits import LimitReached, identities, phone_or_none
 from hub.engine.records import TicketStatus
 from hub.engine.state import EngineState
 from hub.schedule import holiday_on, hours_for, hours_on
@@ -161,6 +161,13 @@ class Appointment:
     booked_at: dt.datetime
     status: AppointmentStatus = AppointmentStatus.BOOKED
     ticket_id: str | None = None
+
+
+def person_by_phone(contact: str | None) -> str | None:
+    """The key a booking's phone number counts under in the limits ("tel:0812…"; +62 and
+    0 alike), or None for a NIK's last digits."""
+    phone = phone_or_none(contact)
+    return identities(phone, None)[0] if phone else None
 
 
 def rules_of(service: Service) -> AppointmentRules:
@@ -337,18 +344,24 @@ class AppointmentEngine(EngineState):
         booked: list[ev.AppointmentBooked] = []
         refused: list[tuple[int, QueueError]] = []
         earlier: dict[tuple[str, dt.datetime], int] = {}
+        earlier_phones: dict[tuple[str, str], list[dt.datetime]] = {}
         for number, (row, code) in enumerate(zip(rows, codes, strict=True), 1):
             start = (row.slot_start if row.slot_start.tzinfo is not None
                      else row.slot_start.replace(tzinfo=self.timezone))
             try:
                 event = self._booking(row.service_id, start, at, name=row.name,
                                       contact=row.contact, language=row.language, code=code,
-                                      booked_by=booked_by, channel="import", earlier=earlier)
+                                      booked_by=booked_by, channel="import", earlier=earlier,
+                                      earlier_phones=earlier_phones)
             except QueueError as error:
                 refused.append((number, error))
                 continue
             key = (event.service_id, event.slot_start)
             earlier[key] = earlier.get(key, 0) + 1
+            phone = person_by_phone(event.contact)
+            if phone is not None:
+                earlier_phones.setdefault((event.service_id, phone), []).append(
+                    event.slot_start)
             booked.append(event)
         if refused:
             raise ImportRefused(refused)
@@ -361,9 +374,11 @@ class AppointmentEngine(EngineState):
         self, service_id: str, slot_start: dt.datetime, at: dt.datetime, *, name: str,
         contact: str, language: str, code: str, booked_by: str, channel: str,
         earlier: dict[tuple[str, dt.datetime], int] | None = None,
+        earlier_phones: dict[tuple[str, str], list[dt.datetime]] | None = None,
     ) -> ev.AppointmentBooked:
         """The booking event if the rules allow it (nothing applied); `earlier`: places
-        an import's earlier rows take in each (service, slot)."""
+        an import's earlier rows take in each (service, slot); `earlier_phones`: the slots
+        its earlier rows booked per (service, phone number)."""
         service = self._service(service_id)
         rules = rules_of(service)
         if channel not in CHANNELS:
@@ -388,10 +403,31 @@ class AppointmentEngine(EngineState):
         taken = self.appointments.booked_in(service_id, slot.start)
         taken += (earlier or {}).get((service_id, slot.start), 0)
         self._check_bookable(service, rules, slot.start, at, taken)
+        self._check_booking_limits(service, slot.start, contact, earlier_phones or {})
         return ev.AppointmentBooked(
             at, f"{slot.start.date().isoformat()}/{code}", code, service_id, service.tenant,
             service.category, slot.start, slot.end, name, contact, language, booked_by,
             channel)
+
+    def _check_booking_limits(self, service: Service, slot_start: dt.datetime, contact: str,
+                              earlier_phones: dict[tuple[str, str], list[dt.datetime]]
+                              ) -> None:
+        """The service's anti-calo limits hold for bookings too (limits.py), counted on the
+        phone number: one open booking, or `max_per_day` bookings for the slot's day."""
+        limits, phone = service.limits, person_by_phone(contact)
+        if limits is None or phone is None:
+            return  # a NIK's last digits identify nobody: the check-in's NIK or phone does
+        mine = [a for a in self.appointments.by_code.values()
+                if a.service_id == service.id and person_by_phone(a.contact) == phone
+                and a.status in (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN)]
+        this_import = earlier_phones.get((service.id, phone), [])
+        if limits.one_active and (this_import or any(
+                a.status is AppointmentStatus.BOOKED for a in mine)):
+            raise LimitReached(service.id, "one_active", "tel", 1)
+        same_day = [start for start in [a.slot_start for a in mine] + this_import
+                    if start.date() == slot_start.date()]
+        if limits.max_per_day is not None and len(same_day) >= limits.max_per_day:
+            raise LimitReached(service.id, "max_per_day", "tel", limits.max_per_day)
 
     def cancel_appointment(self, code: str, at: dt.datetime, by: str) -> list[ev.Event]:
         """Cancel a booked appointment (not one checked in or over)."""

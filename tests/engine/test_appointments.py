@@ -222,3 +222,59 @@ def test_replaying_the_events_rebuilds_the_book(engine: QueueEngine) -> None:
 def test_booking_codes_use_the_unambiguous_alphabet() -> None:
     code = booking_code(bytes(range(250, 256)))
     assert len(code) == 6 and not set(code) & set("01IO")
+
+
+def limited_engine(**limits: Any) -> QueueEngine:
+    """Appointments on ktp with the service's anti-calo limits."""
+    data = mall_with_appointments().model_dump(mode="json", exclude_none=True)
+    data["services"][0]["limits"] = limits
+    engine = QueueEngine(parse_config(data))
+    engine.start_day(at(7, 30))
+    return engine
+
+
+def limit_reason(call: Any) -> str:
+    from hub.engine.limits import LimitReached
+
+    with pytest.raises(LimitReached) as refused:
+        call()
+    return refused.value.reason
+
+
+def test_booking_limits_hold_per_phone_number_like_tickets() -> None:
+    """Issue 18: the limits bind bookings too, so one number cannot hoard a day's slots."""
+    engine = limited_engine(one_active=True)
+    book(engine, at(10))
+    second = lambda: engine.book_appointment(  # noqa: E731
+        "ktp", at(11), at(7, 45), name="Calo", contact="+62 812-3456-7890", language="id",
+        code="B2C3D4", booked_by="portal-kota", channel="portal")
+    assert limit_reason(second) == "one_active"  # +62 812… is the same number as 0812…
+    engine.book_appointment("ktp", at(11), at(7, 45), name="Budi", contact="0813 0000 1111",
+                            language="id", code="C3D4E5", booked_by="portal-kota",
+                            channel="portal")  # another number books freely
+    engine.cancel_appointment("K7M3QD", at(7, 50), by="portal-kota")
+    assert len(second()) == 1  # the first one cancelled: the same number books again
+
+    per_day = limited_engine(max_per_day=2)
+    book(per_day, at(10))
+    book(per_day, at(11), code="D4E5F6")
+    third = lambda: per_day.book_appointment(  # noqa: E731
+        "ktp", at(12), at(7, 45), name="Siti Aminah", contact="081234567890", language="id",
+        code="E5F6G7", booked_by="portal-kota", channel="portal")
+    assert limit_reason(third) == "max_per_day"
+    # The last digits of a NIK identify nobody: the check-in's NIK or phone is limited.
+    per_day.book_appointment("ktp", at(12), at(7, 45), name="Siti Aminah", contact="0001",
+                             language="id", code="F6G7H8", booked_by="portal-kota",
+                             channel="portal")
+
+
+def test_an_import_counts_its_own_earlier_rows_against_the_limits() -> None:
+    from hub.engine.appointments import BookingRow, ImportRefused
+
+    engine = limited_engine(max_per_day=1)
+    rows = [BookingRow("ktp", at(10), "Siti", "0812 3456 7890", "id"),
+            BookingRow("ktp", at(11), "Siti", "0812 3456 7890", "id")]
+    with pytest.raises(ImportRefused) as refused:
+        engine.import_appointments(rows, at(7, 45), ["G7H8J9", "H8J9K2"], booked_by="boss")
+    assert [number for number, _ in refused.value.rows] == [2]
+    assert engine.appointments.by_code == {}  # all or nothing

@@ -299,6 +299,8 @@ def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[
         "ikm": str(report.skm_total.ikm) if report.skm_total.ikm is not None else None,
         "complaints": sum(line.total for line in report.complaints),
         "journeys": report.journeys_total.journeys if report.journeys_total else 0,
+        "incomplete_documents": sum(line.incomplete for line in report.finish_outcomes),
+        "missing_requirements": sum(line.visits for line in report.missing_requirements),
     }
     own_ikm = None
     if truth.surveys:
@@ -317,6 +319,8 @@ def summarize(config: MallConfig, db: Path, truth: Truth, day: dt.date) -> dict[
         "ikm": own_ikm,
         "complaints": truth.complaints,
         "journeys": truth.served,  # every visit served to its end is one finished journey
+        "incomplete_documents": truth.incomplete,
+        "missing_requirements": sum(truth.missing.values()),
     }
     consistent = all(
         abs(reported[k] - simulated[k]) <= 0.01 if k == "mean_wait_minutes"  # type: ignore[operator]
@@ -357,7 +361,9 @@ def print_summary(summary: dict[str, Any], out: Path) -> None:
              "profiles_filled": "Profil responden diisi / profile answers",
              "mean_wait_minutes": "Rata-rata tunggu (menit) / mean wait (min)",
              "complaints": "Pengaduan dan saran / complaints",
-             "journeys": "Perjalanan selesai / finished journeys"}
+             "journeys": "Perjalanan selesai / finished journeys",
+             "incomplete_documents": "Berkas tidak lengkap / incomplete documents",
+             "missing_requirements": "Persyaratan kurang / missing requirements"}
     lines = [f"Hari layanan simulasi {summary['business_day']}", ""]
     names["ikm"] = "IKM (1/9)"
     lines.append(f"{'':44}{'laporan':>10}{'simulasi':>10}")

@@ -28,6 +28,9 @@ RECALL_AFTER_S = 45.0
 """Hub seconds staff wait for a called visitor before recalling."""
 COMPLAINT_SHARE = 0.1
 """Of the survey respondents, this share also leaves a complaint or a suggestion."""
+INCOMPLETE_SHARE = 0.06
+"""Of the visits to a service that publishes requirements, this share ends "berkas tidak
+lengkap": one or two of them missing."""
 COMPLAINT_TEXTS = ("Antrean terlalu lama.", "Ruang tunggu panas, mohon tambah kipas.",
                    "Petugas ramah dan cepat.", "Mohon tambah kursi di ruang tunggu.",
                    "Persyaratan kurang jelas di papan informasi.")
@@ -49,6 +52,10 @@ class Truth:
     profiles: list[dict[str, str | None]] = field(default_factory=list)
     complaints: int = 0
     """Complaints and suggestions the tablets got stored."""
+    incomplete: int = 0
+    """Visits finished as incomplete documents (they count as served too)."""
+    missing: Tally[str] = field(default_factory=Tally)
+    """How often each requirement was the missing one."""
     waits_s: list[float] = field(default_factory=list)
 
     @property
@@ -61,7 +68,7 @@ class Truth:
         return {"issued": self.issued, "refused": dict(self.refused), "served": self.served,
                 "no_show": self.no_show, "not_served": self.not_served,
                 "transferred": self.transferred, "surveys": len(self.surveys),
-                "complaints": self.complaints,
+                "complaints": self.complaints, "incomplete_documents": self.incomplete,
                 "mean_wait_minutes": round(self.mean_wait_minutes, 2)}
 
 
@@ -100,6 +107,8 @@ class SimulatedDay:
         self.closing = last.replace(hour=16, minute=30, second=0, microsecond=0)
         """Staff stop calling at 16:30 (the latest close in the example's schedule)."""
         self.rng = random.Random(seed)
+        self.documents_rng = random.Random(seed + 1)
+        """Its own stream: which visits lack documents leaves the rest of the day as it was."""
         self.truth = Truth()
         self.by_ticket: dict[str, Arrival] = {}
         self.issued_at: dict[str, asyncio.Future[dt.datetime]] = {}
@@ -228,6 +237,19 @@ class SimulatedDay:
             future = self.issued_at[ticket_id] = asyncio.get_running_loop().create_future()
         return future
 
+    async def _finish(self, client: HubClient, requirements: list[str]) -> None:
+        """Served — or, now and then, sent home for a missing document or two."""
+        if requirements and self.documents_rng.random() < INCOMPLETE_SHARE:
+            count = min(len(requirements), self.documents_rng.choice((1, 1, 2)))
+            missing = sorted(self.documents_rng.sample(range(len(requirements)), count))
+            await client.send(p.Finish, outcome="incomplete_documents",
+                              missing_requirements=[requirements[i] for i in missing])
+            self.truth.incomplete += 1
+            for i in missing:
+                self.truth.missing[requirements[i]] += 1
+            return
+        await client.send(p.Finish)
+
     def _nobody_waits(self) -> bool:
         view = next(c.view for c in self.clients.values()
                     if c.view.snapshot.services is not None)
@@ -258,7 +280,7 @@ class SimulatedDay:
             self.truth.transferred += 1
             await client.send(p.Transfer, to_service_id=target)
             return
-        await client.send(p.Finish)
+        await self._finish(client, service.requirements.id)
         self.truth.served += 1
         self.ended.add(ticket_id)
         survey = self.clients.get(f"survey-{counter_id}")

@@ -41,6 +41,9 @@ def test_a_short_day_reports_what_the_simulation_counted(tmp_path: Path) -> None
     assert report["journeys"] == report["served"]
     assert summary["report_only"]["journey_counters_p90"] >= 1
     assert summary["report_only"]["staff_named"] > 0
+    # Issue 18: visits sent home for missing documents, counted by the report as simulated.
+    assert report["incomplete_documents"] > 0
+    assert report["missing_requirements"] >= report["incomplete_documents"]
     for name in ("kiosk", "counter", "hall", "dashboard"):
         assert (out / "screens" / f"{name}.png").stat().st_size > 10_000, name
     assert len(list((out / "tickets").glob("*.png"))) == 4

@@ -82,6 +82,9 @@ def hub_units(layout: Layout) -> dict[str, str]:
     # systemd makes /var/lib/NAME itself, owned by the user; elsewhere install.sh does.
     state = (f"StateDirectory={layout.data.name}\nStateDirectoryMode=0750\n"
              if layout.data.parent == Path("/var/lib") else "")
+    # Every hub-side unit: the whole system read-only but the data folder, no home folders.
+    sandbox = (f"NoNewPrivileges=yes\nProtectSystem=strict\nProtectHome=yes\n"
+               f"ReadWritePaths={layout.data}\n")
     return {
         "antrean-hub.service": f"""\
 [Unit]
@@ -102,11 +105,7 @@ Restart=always
 RestartSec=2
 # Let the hub finish writing its last batch and close every connection.
 TimeoutStopSec=30
-{state}NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-ReadWritePaths={layout.data}
-PrivateTmp=yes
+{state}{sandbox}PrivateTmp=yes
 
 [Install]
 WantedBy=multi-user.target
@@ -121,11 +120,7 @@ Type=oneshot
 User={layout.user}
 Group={layout.user}
 ExecStart={backup}
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
-ReadWritePaths={layout.data}
-""",
+{sandbox}""",
         "antrean-notify.service": f"""\
 [Unit]
 Description=Antrean MPP notification sender (your turn is near, by the city's webhook)
@@ -145,12 +140,8 @@ RestartSec=5
 # Exit 2: no [notifications] in the mall file, or its secret file unreadable; fix, then start.
 RestartPreventExitStatus=2
 TimeoutStopSec=30
-NoNewPrivileges=yes
-ProtectSystem=strict
-ProtectHome=yes
 # Its own record (antrean.notify.db) lives beside the log, which it only reads.
-ReadWritePaths={layout.data}
-PrivateTmp=yes
+{sandbox}PrivateTmp=yes
 
 [Install]
 WantedBy=multi-user.target

@@ -204,7 +204,7 @@ class EventLog:
                     "recall_count": int, "transfer_count": int, "transfers": str,
                     "counter_id": str, "ended_at": str, "outcome": str,
                     "wait_seconds": float, "service_seconds": float,
-                    **FINISH_COLUMNS,
+                    **FINISH_COLUMNS, "journey_id": str,
                 },
                 pk="visit_id",
                 not_null={"business_day", "service_id", "tenant_id", "outcome"},
@@ -213,10 +213,16 @@ class EventLog:
             )
             visits = db["visits"]
             for columns in (["business_day"], ["year", "tenant_id"], ["month", "tenant_id"],
-                            ["business_day", "service_id"], ["tenant_id", "business_day"]):
+                            ["business_day", "service_id"], ["tenant_id", "business_day"],
+                            ["journey_id"]):
                 visits.create_index(columns)  # type: ignore[union-attr]
         else:
             self._add_finish_columns()
+            if "journey_id" not in {row[1] for row in self.connection.execute(
+                    "PRAGMA table_info(visits)")}:  # a log from before linked tickets
+                self.connection.execute("ALTER TABLE visits ADD COLUMN journey_id TEXT")
+                self.connection.execute(
+                    "CREATE INDEX idx_visits_journey_id ON visits (journey_id)")
         if new_legs:
             self._backfill_legs()
 
@@ -308,14 +314,15 @@ class EventLog:
                 execute(
                     "INSERT INTO visits (visit_id, business_day, year, month, weekday, hour, "
                     "label, service_id, final_service_id, tenant_id, category, priority_kind, "
-                    "channel, issued_at, people_ahead, estimated_wait_minutes, outcome) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting')",
+                    "channel, issued_at, people_ahead, estimated_wait_minutes, journey_id, "
+                    "outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "'waiting')",
                     (
                         event.ticket_id, event.ticket_id.split("/")[0], local.year,
                         f"{local:%Y-%m}", local.isoweekday(), local.hour, event.label,
                         event.service_id, event.service_id, event.tenant_id, event.category,
                         event.priority_kind, event.channel, at, event.people_ahead,
-                        event.estimated_wait_minutes,
+                        event.estimated_wait_minutes, event.journey_id,
                     ),
                 )
             case ev.TicketCalled():

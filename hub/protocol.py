@@ -81,6 +81,9 @@ class IssueTicket(Request):
     `confirm_ticket`; unconfirmed after `queue.print_confirm_seconds` it is cancelled."""
     contact: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     """The visitor's phone number, if they gave one (kept normalised; never pushed)."""
+    linked_to: Ref | None = None
+    """Today's earlier ticket of the same visitor (its number, "A-012", or id): this one
+    continues that visit at another tenant, and the report counts one journey."""
     nik: Annotated[str, Field(pattern=r"^\d{16}$")] | None = None
     """The visitor's NIK, for a service limited per person: the hub keeps only its keyed
     hash and counts the limits on it (never stored or pushed as such)."""

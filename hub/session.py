@@ -365,7 +365,7 @@ class HubSession:
         commands: dict[str, Command] = {
             "issue_ticket": lambda e, at: e.issue_ticket(
                 m.service_id, at, m.priority_kind, issued_by=me, pending=m.await_print,
-                contact=m.contact, nik=m.nik, language=m.language),
+                contact=m.contact, nik=m.nik, language=m.language, linked_to=m.linked_to),
             "confirm_ticket": lambda e, at: e.confirm_ticket(m.ticket_id, m.how, at, by=me),
             "reprint_ticket": lambda e, at: _reprint(e, at, device, m),
             "cancel_ticket": lambda e, at: e.cancel_ticket(m.ticket_id, m.reason, at, by=me),

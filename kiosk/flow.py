@@ -110,10 +110,12 @@ class KioskFlow(QObject):
                 and self.bridge.client.state.status == "online")
 
     def take_ticket(self, service_id: str, priority_kind: str | None, language: str,
-                    nik: str | None = None, contact: str | None = None) -> bool:
+                    nik: str | None = None, contact: str | None = None,
+                    linked_to: str | None = None) -> bool:
         """Ask the hub for a ticket; False (and nothing sent) if not possible right now.
 
-        `nik`/`contact`: who takes it, for a service limited per person (kiosk/identity.py).
+        `nik`/`contact`: who takes it, for a service limited per person (kiosk/identity.py);
+        `linked_to`: the earlier ticket whose visit this one continues (kiosk/link.py).
         """
         if not self.can_issue:
             return False
@@ -121,7 +123,7 @@ class KioskFlow(QObject):
         self._language = language
         self._issue_token = self.bridge.send(
             p.IssueTicket, service_id=service_id, priority_kind=priority_kind, language=language,
-            await_print=True, nik=nik, contact=contact)
+            await_print=True, nik=nik, contact=contact, linked_to=linked_to)
         return True
 
     def check_in(self, code: str, language: str) -> bool:

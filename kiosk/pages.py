@@ -370,8 +370,13 @@ class DetailPage(Page):
 
     def show_detail(self, config: MallConfig, service_id: str, view: ClientView,
                     language: str, can_issue: bool, fault_text: str | None,
-                    on_take: Callable[[str | None], None]) -> None:
-        """Rebuild the detail page; the take button is enabled only when a ticket is possible."""
+                    on_take: Callable[[str | None], None],
+                    on_link: Callable[[], None] | None = None,
+                    linked: str | None = None) -> None:
+        """Rebuild the detail page; the take button is enabled only when a ticket is possible.
+
+        `on_link`: offer "continuing from another ticket?" (kiosk/link.py); `linked`: the
+        earlier ticket this one will continue."""
         self.clear()
         service = config.service(service_id)
         state = view.service(service_id)
@@ -436,6 +441,16 @@ class DetailPage(Page):
         self.take.setEnabled(is_open and can_issue)
         self.take.clicked.connect(lambda: on_take(self.priority))
         self.outer.addWidget(self.take)
+        if on_link is not None and is_open:
+            from kiosk.link import text as link_text
+
+            link = QPushButton(link_text("link_linked", language, label=linked) if linked
+                               else link_text("link_offer", language))
+            link.setObjectName("linkTicket")
+            link.setFont(font(self.pt(15), bool(linked)))
+            link.setMinimumHeight(int(self.pt(56)))
+            link.clicked.connect(lambda: on_link())
+            self.outer.addWidget(link)
         if fault_text and is_open:
             warn = label(fault_text, self.pt(15), bold=True, align=Qt.AlignmentFlag.AlignHCenter)
             warn.setStyleSheet(f"color: {RED};")

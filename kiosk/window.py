@@ -35,6 +35,7 @@ from hub.hub_messages import ErrorMessage, EventMessage, SnapshotMessage
 from kiosk.checkin import CheckInPage
 from kiosk.flow import KioskFlow
 from kiosk.identity import IdentityPage
+from kiosk.link import LinkPage
 from kiosk.pages import DetailPage, MessagePage, SearchPage, ServicesPage, TenantsPage, WelcomePage
 from kiosk.precheck import PrecheckPage
 from kiosk.texts import closed_reason, long_date, t, wait_text
@@ -73,6 +74,8 @@ class KioskWindow(QMainWindow):
         self.brought: set[int] = set()
         """The pre-check: which of the service's requirements the visitor ticked."""
         self.precheck_priority: str | None = None
+        self.linked_to: str | None = None
+        """The earlier ticket this visitor's next ticket continues (kiosk/link.py)."""
         self.screen_name = "welcome"
         self.timezone = ZoneInfo(config.mpp.timezone)
         self.takes_appointments = any(s.appointments is not None for s in config.services)
@@ -142,7 +145,7 @@ class KioskWindow(QMainWindow):
             "welcome": WelcomePage(s), "tenants": TenantsPage(s), "search": SearchPage(s),
             "services": ServicesPage(s), "detail": DetailPage(s), "message": MessagePage(s),
             "check_in": CheckInPage(s), "precheck": PrecheckPage(s),
-            "identity": IdentityPage(s),
+            "identity": IdentityPage(s), "link": LinkPage(s),
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -176,7 +179,7 @@ class KioskWindow(QMainWindow):
 
     def go_home(self) -> None:
         """Back to the welcome screen, forgetting the visitor's choices."""
-        self.tenant_id = self.service_id = None
+        self.tenant_id = self.service_id = self.linked_to = None
         self.pages["search"].query = ""  # type: ignore[attr-defined]
         self.pages["check_in"].code = ""  # type: ignore[attr-defined]
         self.language = "id"
@@ -185,7 +188,7 @@ class KioskWindow(QMainWindow):
     def go_back(self) -> None:
         """One step back."""
         previous = {"tenants": "welcome", "search": "tenants", "services": "tenants",
-                    "check_in": "welcome", "precheck": "detail",
+                    "check_in": "welcome", "precheck": "detail", "link": "detail",
                     "identity": ("precheck" if self.service_id and self.config.service(
                         self.service_id).requirements.id else "detail"),
                     "detail": "services" if self.tenant_id else "search"}
@@ -246,8 +249,20 @@ class KioskWindow(QMainWindow):
         nik = identity[1] if identity and identity[0] == "nik" else None
         contact = identity[1] if identity and identity[0] == "contact" else None
         if self.service_id and self.flow.take_ticket(self.service_id, priority_kind,
-                                                     self.language, nik=nik, contact=contact):
+                                                     self.language, nik=nik, contact=contact,
+                                                     linked_to=self.linked_to):
             self._message(t("printing", self.language), [])
+
+    def open_link(self) -> None:
+        """The earlier ticket's number, for a visit that goes on at another tenant."""
+        page = self.pages["link"]
+        page.prefix, page.digits = None, ""  # type: ignore[attr-defined]
+        self._show("link")
+
+    def use_link(self, label: str | None) -> None:
+        """Continue that ticket's visit (None: no earlier ticket), back to the service."""
+        self.linked_to = label
+        self._show("detail")
 
     def tick_brought(self, index: int, brought: bool) -> None:
         """The visitor ticked (or unticked) a requirement on the pre-check."""
@@ -326,7 +341,10 @@ class KioskWindow(QMainWindow):
                 fault_text = t("printer_fault_title", language)
             self.pages["detail"].show_detail(  # type: ignore[attr-defined]
                 self.config, self.service_id, view, language, self.flow.can_issue, fault_text,
-                self.start_ticket)
+                self.start_ticket, self.open_link, self.linked_to)
+        elif name == "link":
+            self.pages["link"].show_link(  # type: ignore[attr-defined]
+                self.config, language, self.use_link)
         if name != "message":
             self.stack.setCurrentWidget(self.pages[name])
             show_built(self.pages[name])

@@ -289,8 +289,8 @@ class AppointmentEngine(EngineState):
                          priority_kind: str | None = None, channel: str = "kiosk",
                          issued_by: str | None = None, pending: bool = False,
                          booked: bool = False, contact: str | None = None,
-                         nik: str | None = None, language: str = "id"
-                         ) -> list[ev.Event]: ...
+                         nik: str | None = None, language: str = "id",
+                         linked_to: str | None = None) -> list[ev.Event]: ...
 
         def _require_today(self, at: dt.datetime, command: str) -> None: ...
 

@@ -75,6 +75,7 @@ class QueueEngine(AppointmentEngine):
         contact: str | None = None,
         nik: str | None = None,
         language: str = "id",
+        linked_to: str | None = None,
     ) -> list[ev.Event]:
         """Give a visitor the next number of a service, or refuse with the reason.
 
@@ -107,6 +108,10 @@ class QueueEngine(AppointmentEngine):
         queue = self.queues[service_id]
         if language not in ("id", "en"):
             raise InvalidArgument(f"language must be id or en, not {language!r}")
+        journey_id = None
+        if linked_to is not None:  # a second ticket of the same visit: one journey
+            earlier = self.ticket(linked_to)
+            journey_id = earlier.journey_id or earlier.ticket_id
         number = queue.last_number + 1
         label = f"{service.prefix}-{number:03d}"
         ahead, minutes = self.estimate_wait(service_id, at, priority_kind is not None)
@@ -129,6 +134,7 @@ class QueueEngine(AppointmentEngine):
                 contact=contact,
                 nik_hash=nik_hashed,
                 language=language,
+                journey_id=journey_id,
             )
         )
 

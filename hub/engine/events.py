@@ -59,6 +59,9 @@ class TicketIssued(Event):
     the anti-calo limits count on it; the NIK itself is never kept. Never pushed."""
     language: str = "id"
     """The language the visitor chose ("id" or "en"): what they are told in later."""
+    journey_id: str | None = None
+    """A second ticket taken for the same visit (another tenant, another permit step): the
+    journey's first ticket, so the report counts one journey across both (legs.py)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -96,6 +96,8 @@ class Ticket:
     """When the visitor last said "I'm here" on the phone after a recall (this call)."""
     language: str = "id"
     """The visitor's language at the kiosk or on the phone (notifications use it)."""
+    journey_id: str | None = None
+    """The first ticket of the visitor's journey, when this one continues it."""
 
     @property
     def is_priority(self) -> bool:

@@ -236,7 +236,7 @@ class EngineState:
             event.ticket_id, event.label, event.service_id, event.tenant_id,
             event.priority_kind, event.channel, event.at, issued_by=event.issued_by,
             number=event.number, contact=event.contact, nik_hash=event.nik_hash,
-            language=event.language,
+            language=event.language, journey_id=event.journey_id,
         )
         for key in identities(event.contact, event.nik_hash):
             self.by_identity.setdefault((event.service_id, key), []).append(ticket.ticket_id)

@@ -5,8 +5,10 @@ a finish (served), a transfer onward (transferred) or a no-show, with the staff 
 at that counter (`open_counter`'s `staff`) and the time spent serving.
 
 **Journey**: one visit from its ticket to its last finish, across every counter it was
-sent to (transfers keep the ticket). Counted for finished journeys only (the visit
-ended served), per the service the ticket was taken for — the permit applied for:
+sent to (transfers keep the ticket) and every later ticket the visitor took for it at
+the kiosk with this one's number (`linked_to`). Counted for finished journeys only
+(every visit of it ended served), per the service the first ticket was taken for — the
+permit applied for:
 how many different counters it passed and the total time from ticket to last finish,
 with median and P90 (what the Blora article asks to bring down).
 
@@ -60,20 +62,53 @@ class JourneyLine:
 
 def journey_rows(connection: sqlite3.Connection, period: Period,
                  tenant_id: str | None = None) -> list[tuple[str, int, float]]:
-    """(service as issued, counters passed, seconds from ticket to finish) per served visit.
+    """(service as issued, counters passed, seconds from ticket to last finish) per
+    finished journey: a served visit, or a visit and the tickets linked to it at the kiosk
+    (`visits.journey_id`), every one of them served.
 
-    A visit never transferred passed one counter; only the transferred ones are looked
-    up in service_legs (by the visit_id index), so a year stays one pass over visits.
+    A visit never transferred and never continued passed one counter; only the others are
+    looked up (by the visit_id and journey_id indexes), so a year stays one pass over visits.
+    The period and tenant are those of the journey's first ticket.
     """
     if not has_legs(connection):
         return []
+    linked = _has_links(connection)
     where, params = period_filter(period, tenant_id)
+    continued = ("(SELECT count(*) FROM visits x WHERE x.journey_id = v.visit_id)" if linked
+                 else "0")
+    first = " AND journey_id IS NULL" if linked else ""
     rows = connection.execute(
-        "SELECT service_id, CASE WHEN transfer_count = 0 THEN 1 ELSE "
+        "SELECT visit_id, service_id, outcome, CASE WHEN transfer_count = 0 THEN 1 ELSE "
         "(SELECT count(DISTINCT counter_id) FROM service_legs l WHERE l.visit_id = v.visit_id) "
-        "END, (julianday(ended_at) - julianday(issued_at)) * 86400.0 "
-        f"FROM visits v WHERE {where} AND outcome = 'served'", params)
-    return [(str(s), int(c), float(t)) for s, c, t in rows]
+        "END, (julianday(ended_at) - julianday(issued_at)) * 86400.0, issued_at, "
+        f"{continued} FROM visits v WHERE {where}{first}", params)
+    journeys = []
+    for visit_id, service_id, outcome, counters, seconds, issued_at, more in rows:
+        if not more:
+            if outcome == "served":
+                journeys.append((str(service_id), int(counters), float(seconds)))
+            continue
+        visits = connection.execute(
+            "SELECT visit_id, outcome, ended_at FROM visits WHERE visit_id = ? OR "
+            "journey_id = ?", (visit_id, visit_id)).fetchall()
+        if any(ended_how != "served" for _, ended_how, _ in visits):
+            continue  # not finished: a later ticket is still waiting, or was not served
+        ids = [row[0] for row in visits]
+        marks = ",".join("?" * len(ids))
+        (passed,) = connection.execute(
+            f"SELECT count(DISTINCT counter_id) FROM service_legs WHERE visit_id IN ({marks})",
+            ids).fetchone()
+        (total,) = connection.execute(
+            "SELECT (julianday(?) - julianday(?)) * 86400.0",
+            (max(row[2] for row in visits), issued_at)).fetchone()
+        journeys.append((str(service_id), int(passed), float(total)))
+    return journeys
+
+
+def _has_links(connection: sqlite3.Connection) -> bool:
+    """True when the visits table records linked tickets (a log from this release on)."""
+    return any(row[1] == "journey_id"
+               for row in connection.execute("PRAGMA table_info(visits)"))
 
 
 def journey_lines(rows: list[tuple[str, int, float]], service_ids: list[str],

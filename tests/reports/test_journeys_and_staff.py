@@ -243,3 +243,43 @@ def test_a_changed_staff_name_is_named_by_the_check(
     [difference] = evidence.named()
     assert (difference.table, difference.columns, difference.stored, difference.rebuilt) == (
         "service_legs", ("staff",), ("Andi",), ("Dewi",))
+
+
+def test_a_second_ticket_linked_at_the_kiosk_continues_the_journey(
+    tmp_path: Path, mall: MallConfig,
+) -> None:
+    """Issue 17: a visitor served at Dukcapil (A-001, c1) takes a second ticket for DPUPR
+    with the first one's number (G-001 linked_to A-001, c4). One journey of ktp: 2
+    counters, 08:00 → 08:50 = 50 min; G-001 is no journey of its own. A third ticket
+    linked to G-001 still waiting keeps the other journey (A-002 → G-002) unfinished."""
+    clock = FakeClock(at(8, 0))
+    core = HubCore.open(mall, tmp_path / "antrean.db", clock)
+
+    def run(hour: int, minute: int, command) -> None:  # type: ignore[no-untyped-def]
+        clock.now = at(hour, minute)
+        core.execute(command)
+
+    run(8, 0, lambda e, now: e.open_counter("c1", now, "Andi"))
+    run(8, 0, lambda e, now: e.open_counter("c4", now, "Budi"))
+    run(8, 0, lambda e, now: e.issue_ticket("ktp", now))                       # A-001
+    run(8, 5, lambda e, now: e.call_ticket("c1", "A-001", now))
+    run(8, 20, lambda e, now: e.finish("c1", now))
+    run(8, 25, lambda e, now: e.issue_ticket("pbg", now, linked_to="A-001"))   # G-001
+    run(8, 30, lambda e, now: e.call_ticket("c4", "G-001", now))
+    run(8, 50, lambda e, now: e.finish("c4", now))
+    run(9, 0, lambda e, now: e.issue_ticket("ktp", now))                       # A-002
+    run(9, 1, lambda e, now: e.call_ticket("c1", "A-002", now))
+    run(9, 10, lambda e, now: e.finish("c1", now))
+    run(9, 15, lambda e, now: e.issue_ticket("pbg", now, linked_to="A-002"))   # G-002 waits
+    with pytest.raises(Exception, match="A-999"):
+        core.execute(lambda e, now: e.issue_ticket("pbg", now, linked_to="A-999"))
+    assert core.engine.ticket("G-001").journey_id == "2026-11-23/A-001"
+    core.close()
+    again = HubCore.open(mall, tmp_path / "antrean.db", FakeClock(at(9, 20)))  # replayed
+    assert again.engine.ticket("G-002").journey_id == "2026-11-23/A-002"
+    again.close()
+    report = day_report(tmp_path / "antrean.db", mall)
+    assert report.meta.evidence is not None and report.meta.evidence.ok  # verify rebuilds it
+    [ktp] = report.journeys
+    assert (ktp.service_id, ktp.journeys, ktp.by_counters) == ("ktp", 1, {2: 1})
+    assert ktp.total_time.median_minutes == pytest.approx(50)

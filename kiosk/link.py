@@ -1,0 +1,137 @@
+"""A second ticket for the same visit: "Lanjutan dari nomor antrean lain?".
+
+A visitor served at one tenant is often sent on to another (a building permit passes
+several counters). Taking the next ticket with the first one's number (`linked_to`)
+makes the two one journey in the report (hub/reports/legs.py). The number is chosen as
+it is printed: the service's letters, then the digits; the hub says whether it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+
+from hub.config import MallConfig
+from kiosk.identity import DigitKeys
+from kiosk.pages import Page
+from kiosk.widgets import BLUE_DARK, GREY, font, label
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "link_offer": ("Lanjutan dari nomor antrean lain? (mis. A-012)",
+                   "Continuing from another ticket? (e.g. A-012)"),
+    "link_linked": ("Melanjutkan kunjungan nomor {label} · ubah",
+                    "Continuing visit {label} · change"),
+    "link_title": ("Nomor antrean sebelumnya", "Your earlier ticket number"),
+    "link_how": ("Pilih huruf di depan nomor, lalu ketik angkanya, seperti tercetak di "
+                 "tiket Anda.", "Choose the letters, then type the digits, as printed on "
+                 "your ticket."),
+    "link_use": ("Gunakan nomor ini", "Use this number"),
+    "link_none": ("Tanpa nomor sebelumnya", "No earlier ticket"),
+}
+NUMBER_DIGITS = 4
+
+
+def text(key: str, language: str, **values: object) -> str:
+    """This page's text in `language` (Indonesian unless "en")."""
+    text_id, text_en = TEXTS[key]
+    return (text_en if language == "en" else text_id).format(**values)
+
+
+def ticket_label(prefix: str, digits: str) -> str:
+    """The label as the hub prints it: A-012 (at least three digits)."""
+    return f"{prefix}-{int(digits):03d}"
+
+
+class LinkPage(Page):
+    """The earlier ticket's letters and digits; use it, or go on without one."""
+
+    def __init__(self, scale: float) -> None:
+        super().__init__(scale)
+        self.prefix: str | None = None
+        self.digits = ""
+        self._shown: QLabel | None = None
+        self._use: QPushButton | None = None
+
+    def show_link(self, config: MallConfig, language: str,
+                  on_use: Callable[[str | None], None]) -> None:
+        """Rebuild the page; `on_use(label)` with the chosen label, or None for none."""
+        self._args = (config, language, on_use)
+        self.clear()
+        self.outer.addWidget(label(text("link_title", language), self.pt(28), bold=True))
+        self.outer.addWidget(label(text("link_how", language), self.pt(15)))
+        prefixes = sorted({s.prefix for s in config.services}, key=lambda p: (len(p), p))
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for prefix in prefixes:
+            button = QPushButton(prefix)
+            button.setObjectName("toggle")
+            button.setCheckable(True)
+            button.setChecked(prefix == self.prefix)
+            button.setFont(font(self.pt(18), prefix == self.prefix))
+            button.setFixedSize(int(self.pt(86)), int(self.pt(70)))
+            button.clicked.connect(lambda _=False, p=prefix: self.choose(p))
+            row.addWidget(button)
+        row.addStretch(1)
+        self.outer.addLayout(row)
+        card = QFrame()
+        card.setObjectName("card")
+        shown = QHBoxLayout(card)
+        self._shown = label("", self.pt(40), bold=True, wrap=False,
+                            align=Qt.AlignmentFlag.AlignHCenter)
+        self._shown.setObjectName("typedLink")
+        shown.addWidget(self._shown, 1)
+        self.outer.addWidget(card)
+        self.outer.addWidget(DigitKeys(self.key, self.pt(18), language), 0,
+                             Qt.AlignmentFlag.AlignHCenter)
+        self.outer.addStretch(1)
+        buttons = QHBoxLayout()
+        none = QPushButton(text("link_none", language))
+        none.setFont(font(self.pt(20), True))
+        none.setMinimumHeight(int(self.pt(96)))
+        none.clicked.connect(lambda: on_use(None))
+        self._use = QPushButton(text("link_use", language))
+        self._use.setObjectName("primary")
+        self._use.setFont(font(self.pt(22), True))
+        self._use.setMinimumHeight(int(self.pt(96)))
+        self._use.clicked.connect(lambda: self._submit(on_use))
+        buttons.addWidget(none, 1)
+        buttons.addWidget(self._use, 2)
+        self.outer.addLayout(buttons)
+        self._refresh()
+
+    def choose(self, prefix: str) -> None:
+        """The letters in front of the number."""
+        self.prefix = prefix
+        self.show_link(*self._args)
+
+    def key(self, value: str) -> None:
+        """A digit, ⌫ (\\b) or clear (\\x1b)."""
+        if value == "\b":
+            self.digits = self.digits[:-1]
+        elif value == "\x1b":
+            self.digits = ""
+        elif value.isdigit():
+            self.digits = (self.digits + value)[:NUMBER_DIGITS]
+        self._refresh()
+
+    def chosen(self) -> str | None:
+        """The label typed so far, once it has letters and a number above zero."""
+        if self.prefix is None or not self.digits or int(self.digits) == 0:
+            return None
+        return ticket_label(self.prefix, self.digits)
+
+    def _submit(self, on_use: Callable[[str | None], None]) -> None:
+        chosen = self.chosen()
+        if chosen is not None:
+            on_use(chosen)
+
+    def _refresh(self) -> None:
+        if self._shown is None or self._use is None:
+            return
+        chosen = self.chosen()
+        self._shown.setText(chosen or f"{self.prefix or '?'}-{self.digits or '___'}")
+        self._shown.setStyleSheet(f"color: {BLUE_DARK if chosen else GREY}; "
+                                  "font-family: 'DejaVu Sans Mono';")
+        self._use.setEnabled(chosen is not None)

@@ -77,6 +77,41 @@ class DigitKeys(QWidget):
             layout.addLayout(line)
 
 
+def add_digit_entry(page: Page, name: str, on_key: Callable[[str], None], points: float,
+                    language: str) -> QLabel:
+    """What was typed, large, above the digit keys; returns the label showing it."""
+    card = QFrame()
+    card.setObjectName("card")
+    row = QHBoxLayout(card)
+    shown = label("", page.pt(40), bold=True, wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
+    shown.setObjectName(name)
+    row.addWidget(shown, 1)
+    page.outer.addWidget(card)
+    page.outer.addWidget(DigitKeys(on_key, page.pt(points), language), 0,
+                         Qt.AlignmentFlag.AlignHCenter)
+    page.outer.addStretch(1)
+    return shown
+
+
+def add_answer_buttons(page: Page, other: str, on_other: Callable[[], None], primary: str,
+                       on_primary: Callable[[], None]) -> QPushButton:
+    """The page's two answers at its foot: the other way out, and the big green one."""
+    buttons = QHBoxLayout()
+    left = QPushButton(other)
+    left.setFont(font(page.pt(20), True))
+    left.setMinimumHeight(int(page.pt(100)))
+    left.clicked.connect(lambda: on_other())
+    right = QPushButton(primary)
+    right.setObjectName("primary")
+    right.setFont(font(page.pt(22), True))
+    right.setMinimumHeight(int(page.pt(100)))
+    right.clicked.connect(lambda: on_primary())
+    buttons.addWidget(left, 1)
+    buttons.addWidget(right, 2)
+    page.outer.addLayout(buttons)
+    return right
+
+
 class IdentityPage(Page):
     """Choose NIK or phone number, type it, then take the ticket or go back."""
 
@@ -109,30 +144,10 @@ class IdentityPage(Page):
             kinds.addWidget(toggle)
         kinds.addStretch(1)
         self.outer.addLayout(kinds)
-        card = QFrame()
-        card.setObjectName("card")
-        row = QHBoxLayout(card)
-        self._shown = label("", self.pt(40), bold=True, wrap=False,
-                            align=Qt.AlignmentFlag.AlignHCenter)
-        self._shown.setObjectName("typedIdentity")
-        row.addWidget(self._shown, 1)
-        self.outer.addWidget(card)
-        self.outer.addWidget(DigitKeys(self.key, self.pt(22), language), 0,
-                             Qt.AlignmentFlag.AlignHCenter)
-        self.outer.addStretch(1)
-        buttons = QHBoxLayout()
-        back = QPushButton(text("identity_back", language))
-        back.setFont(font(self.pt(20), True))
-        back.setMinimumHeight(int(self.pt(100)))
-        back.clicked.connect(lambda: on_back())
-        self._take = QPushButton(text("identity_take", language))
-        self._take.setObjectName("primary")
-        self._take.setFont(font(self.pt(22), True))
-        self._take.setMinimumHeight(int(self.pt(100)))
-        self._take.clicked.connect(lambda: self._submit(on_take))
-        buttons.addWidget(back, 1)
-        buttons.addWidget(self._take, 2)
-        self.outer.addLayout(buttons)
+        self._shown = add_digit_entry(self, "typedIdentity", self.key, 22, language)
+        self._take = add_answer_buttons(self, text("identity_back", language), on_back,
+                                        text("identity_take", language),
+                                        lambda: self._submit(on_take))
         self._refresh()
 
     def choose(self, kind: str) -> None:

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from hub.config import MallConfig
-from kiosk.identity import DigitKeys
+from kiosk.identity import add_answer_buttons, add_digit_entry
 from kiosk.pages import Page
 from kiosk.widgets import BLUE_DARK, GREY, font, label
 
@@ -75,30 +74,10 @@ class LinkPage(Page):
             row.addWidget(button)
         row.addStretch(1)
         self.outer.addLayout(row)
-        card = QFrame()
-        card.setObjectName("card")
-        shown = QHBoxLayout(card)
-        self._shown = label("", self.pt(40), bold=True, wrap=False,
-                            align=Qt.AlignmentFlag.AlignHCenter)
-        self._shown.setObjectName("typedLink")
-        shown.addWidget(self._shown, 1)
-        self.outer.addWidget(card)
-        self.outer.addWidget(DigitKeys(self.key, self.pt(18), language), 0,
-                             Qt.AlignmentFlag.AlignHCenter)
-        self.outer.addStretch(1)
-        buttons = QHBoxLayout()
-        none = QPushButton(text("link_none", language))
-        none.setFont(font(self.pt(20), True))
-        none.setMinimumHeight(int(self.pt(96)))
-        none.clicked.connect(lambda: on_use(None))
-        self._use = QPushButton(text("link_use", language))
-        self._use.setObjectName("primary")
-        self._use.setFont(font(self.pt(22), True))
-        self._use.setMinimumHeight(int(self.pt(96)))
-        self._use.clicked.connect(lambda: self._submit(on_use))
-        buttons.addWidget(none, 1)
-        buttons.addWidget(self._use, 2)
-        self.outer.addLayout(buttons)
+        self._shown = add_digit_entry(self, "typedLink", self.key, 18, language)
+        self._use = add_answer_buttons(self, text("link_none", language), lambda: on_use(None),
+                                       text("link_use", language),
+                                       lambda: self._submit(on_use))
         self._refresh()
 
     def choose(self, prefix: str) -> None:

@@ -20,26 +20,9 @@ from kiosk.pages import Page
 from kiosk.texts import t
 from kiosk.widgets import BLUE_DARK, GREY, font, label
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "identity_title": ("Nomor Induk Kependudukan atau nomor HP",
-                       "Your NIK or phone number"),
-    "identity_why": ("Layanan ini membatasi jumlah antrean per orang agar adil bagi semua "
-                     "(mencegah calo). NIK hanya disimpan tersandi.",
-                     "This service limits tickets per person, fair to everyone (no ticket "
-                     "brokers). The NIK is only kept scrambled."),
-    "identity_nik": ("NIK (16 angka)", "NIK (16 digits)"),
-    "identity_phone": ("Nomor HP", "Phone number"),
-    "identity_take": ("Lanjut, Ambil Nomor Antrean", "Continue, Take a Queue Number"),
-    "identity_back": ("Kembali", "Back"),
-}
 NIK_DIGITS = 16
 PHONE_DIGITS = (8, 15)
 
-
-def text(key: str, language: str) -> str:
-    """This page's text in `language` (Indonesian unless "en")."""
-    text_id, text_en = TEXTS[key]
-    return text_en if language == "en" else text_id
 
 
 def valid(kind: str, digits: str) -> bool:
@@ -128,13 +111,13 @@ class IdentityPage(Page):
         self._args = (service, language, can_issue, on_take, on_back)
         self.clear()
         self._can_issue = can_issue
-        self.outer.addWidget(label(text("identity_title", language), self.pt(28), bold=True))
+        self.outer.addWidget(label(t("identity_title", language), self.pt(28), bold=True))
         self.outer.addWidget(label(f"{service.name.get(language)} — "
-                                   f"{text('identity_why', language)}", self.pt(15)))
+                                   f"{t('identity_why', language)}", self.pt(15)))
         kinds = QHBoxLayout()
         kinds.addStretch(1)
         for kind, key in (("nik", "identity_nik"), ("contact", "identity_phone")):
-            toggle = QPushButton(text(key, language))
+            toggle = QPushButton(t(key, language))
             toggle.setObjectName("toggle")
             toggle.setCheckable(True)
             toggle.setChecked(self.kind == kind)
@@ -145,8 +128,8 @@ class IdentityPage(Page):
         kinds.addStretch(1)
         self.outer.addLayout(kinds)
         self._shown = add_digit_entry(self, "typedIdentity", self.key, 22, language)
-        self._take = add_answer_buttons(self, text("identity_back", language), on_back,
-                                        text("identity_take", language),
+        self._take = add_answer_buttons(self, t("identity_back", language), on_back,
+                                        t("identity_take", language),
                                         lambda: self._submit(on_take))
         self._refresh()
 

@@ -15,27 +15,11 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 from hub.config import MallConfig
 from kiosk.identity import add_answer_buttons, add_digit_entry
 from kiosk.pages import Page
+from kiosk.texts import t
 from kiosk.widgets import BLUE_DARK, GREY, font, label
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "link_offer": ("Lanjutan dari nomor antrean lain? (mis. A-012)",
-                   "Continuing from another ticket? (e.g. A-012)"),
-    "link_linked": ("Melanjutkan kunjungan nomor {label} · ubah",
-                    "Continuing visit {label} · change"),
-    "link_title": ("Nomor antrean sebelumnya", "Your earlier ticket number"),
-    "link_how": ("Pilih huruf di depan nomor, lalu ketik angkanya, seperti tercetak di "
-                 "tiket Anda.", "Choose the letters, then type the digits, as printed on "
-                 "your ticket."),
-    "link_use": ("Gunakan nomor ini", "Use this number"),
-    "link_none": ("Tanpa nomor sebelumnya", "No earlier ticket"),
-}
 NUMBER_DIGITS = 4
 
-
-def text(key: str, language: str, **values: object) -> str:
-    """This page's text in `language` (Indonesian unless "en")."""
-    text_id, text_en = TEXTS[key]
-    return (text_en if language == "en" else text_id).format(**values)
 
 
 def ticket_label(prefix: str, digits: str) -> str:
@@ -58,8 +42,8 @@ class LinkPage(Page):
         """Rebuild the page; `on_use(label)` with the chosen label, or None for none."""
         self._args = (config, language, on_use)
         self.clear()
-        self.outer.addWidget(label(text("link_title", language), self.pt(28), bold=True))
-        self.outer.addWidget(label(text("link_how", language), self.pt(15)))
+        self.outer.addWidget(label(t("link_title", language), self.pt(28), bold=True))
+        self.outer.addWidget(label(t("link_how", language), self.pt(15)))
         prefixes = sorted({s.prefix for s in config.services}, key=lambda p: (len(p), p))
         row = QHBoxLayout()
         row.addStretch(1)
@@ -75,8 +59,8 @@ class LinkPage(Page):
         row.addStretch(1)
         self.outer.addLayout(row)
         self._shown = add_digit_entry(self, "typedLink", self.key, 18, language)
-        self._use = add_answer_buttons(self, text("link_none", language), lambda: on_use(None),
-                                       text("link_use", language),
+        self._use = add_answer_buttons(self, t("link_none", language), lambda: on_use(None),
+                                       t("link_use", language),
                                        lambda: self._submit(on_use))
         self._refresh()
 

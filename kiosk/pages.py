@@ -442,10 +442,8 @@ class DetailPage(Page):
         self.take.clicked.connect(lambda: on_take(self.priority))
         self.outer.addWidget(self.take)
         if on_link is not None and is_open:
-            from kiosk.link import text as link_text
-
-            link = QPushButton(link_text("link_linked", language, label=linked) if linked
-                               else link_text("link_offer", language))
+            link = QPushButton(t("link_linked", language, label=linked) if linked
+                               else t("link_offer", language))
             link.setObjectName("linkTicket")
             link.setFont(font(self.pt(15), bool(linked)))
             link.setMinimumHeight(int(self.pt(56)))

@@ -19,25 +19,6 @@ from kiosk.pages import Page
 from kiosk.texts import t
 from kiosk.widgets import RED, font, label
 
-TEXTS: dict[str, tuple[str, str]] = {
-    "precheck_title": ("Sudah membawa…?", "Did you bring…?"),
-    "precheck_how": ("Sentuh setiap persyaratan yang Anda bawa.",
-                     "Touch each requirement you have with you."),
-    "precheck_all": ("Semua persyaratan sudah dibawa.", "You have everything required."),
-    "precheck_missing": ("Belum dibawa: {count}. Tanpa berkas lengkap, Anda mungkin harus "
-                         "kembali lagi.",
-                         "Not with you: {count}. Without every document you may have to "
-                         "come back."),
-    "precheck_take": ("Ya, Ambil Nomor Antrean", "Yes, Take a Queue Number"),
-    "precheck_back": ("Belum, kembali", "Not yet, go back"),
-}
-
-
-def text(key: str, language: str, **values: object) -> str:
-    """This page's text in `language` (Indonesian unless "en")."""
-    text_id, text_en = TEXTS[key]
-    return (text_en if language == "en" else text_id).format(**values)
-
 
 class PrecheckPage(Page):
     """The service's requirements as toggles, then take the ticket or go back."""
@@ -48,12 +29,12 @@ class PrecheckPage(Page):
         """Rebuild with `brought` (indexes into the requirements) already ticked."""
         self.clear()
         other = "id" if language == "en" else "en"
-        self.outer.addWidget(label(text("precheck_title", language), self.pt(30), bold=True))
-        subtitle = label(text("precheck_title", other), self.pt(15))
+        self.outer.addWidget(label(t("precheck_title", language), self.pt(30), bold=True))
+        subtitle = label(t("precheck_title", other), self.pt(15))
         subtitle.setStyleSheet("color: #52606d;")
         self.outer.addWidget(subtitle)
         self.outer.addWidget(label(f"{service.name.get(language)} — "
-                                   f"{text('precheck_how', language)}", self.pt(16)))
+                                   f"{t('precheck_how', language)}", self.pt(16)))
         pairs = service.requirements.pairs()
         grid = QGridLayout()
         grid.setSpacing(int(self.pt(14)))
@@ -74,18 +55,18 @@ class PrecheckPage(Page):
         self.outer.addLayout(grid)
         self.outer.addStretch(1)
         missing = len(pairs) - len(brought & set(range(len(pairs))))
-        verdict = label(text("precheck_missing", language, count=missing) if missing
-                        else text("precheck_all", language), self.pt(18), bold=True,
+        verdict = label(t("precheck_missing", language, count=missing) if missing
+                        else t("precheck_all", language), self.pt(18), bold=True,
                         align=Qt.AlignmentFlag.AlignHCenter)
         verdict.setStyleSheet(f"color: {RED if missing else '#1e8e3e'};")
         self.verdict = verdict
         self.outer.addWidget(verdict)
         row = QHBoxLayout()
-        back = QPushButton(text("precheck_back", language))
+        back = QPushButton(t("precheck_back", language))
         back.setFont(font(self.pt(20), True))
         back.setMinimumHeight(int(self.pt(110)))
         back.clicked.connect(on_back)
-        self.take = QPushButton(text("precheck_take", language) if not missing
+        self.take = QPushButton(t("precheck_take", language) if not missing
                                 else t("take_ticket", language))
         self.take.setObjectName("primary")
         self.take.setFont(font(self.pt(24), True))

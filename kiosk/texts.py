@@ -106,6 +106,39 @@ TEXTS: dict[str, tuple[str, str]] = {
                     "Silakan ambil nomor baru.",
                     "Sorry, printing took too long and this number was cancelled. "
                     "Please take a new number."),
+    # the pre-check (precheck.py)
+    "precheck_title": ("Sudah membawa…?", "Did you bring…?"),
+    "precheck_how": ("Sentuh setiap persyaratan yang Anda bawa.",
+                     "Touch each requirement you have with you."),
+    "precheck_all": ("Semua persyaratan sudah dibawa.", "You have everything required."),
+    "precheck_missing": ("Belum dibawa: {count}. Tanpa berkas lengkap, Anda mungkin harus "
+                         "kembali lagi.",
+                         "Not with you: {count}. Without every document you may have to "
+                         "come back."),
+    "precheck_take": ("Ya, Ambil Nomor Antrean", "Yes, Take a Queue Number"),
+    "precheck_back": ("Belum, kembali", "Not yet, go back"),
+    # who takes a limited ticket (identity.py)
+    "identity_title": ("Nomor Induk Kependudukan atau nomor HP",
+                       "Your NIK or phone number"),
+    "identity_why": ("Layanan ini membatasi jumlah antrean per orang agar adil bagi semua "
+                     "(mencegah calo). NIK hanya disimpan tersandi.",
+                     "This service limits tickets per person, fair to everyone (no ticket "
+                     "brokers). The NIK is only kept scrambled."),
+    "identity_nik": ("NIK (16 angka)", "NIK (16 digits)"),
+    "identity_phone": ("Nomor HP", "Phone number"),
+    "identity_take": ("Lanjut, Ambil Nomor Antrean", "Continue, Take a Queue Number"),
+    "identity_back": ("Kembali", "Back"),
+    # a second ticket of the same visit (link.py)
+    "link_offer": ("Lanjutan dari nomor antrean lain? (mis. A-012)",
+                   "Continuing from another ticket? (e.g. A-012)"),
+    "link_linked": ("Melanjutkan kunjungan nomor {label} · ubah",
+                    "Continuing visit {label} · change"),
+    "link_title": ("Nomor antrean sebelumnya", "Your earlier ticket number"),
+    "link_how": ("Pilih huruf di depan nomor, lalu ketik angkanya, seperti tercetak di "
+                 "tiket Anda.", "Choose the letters, then type the digits, as printed on "
+                 "your ticket."),
+    "link_use": ("Gunakan nomor ini", "Use this number"),
+    "link_none": ("Tanpa nomor sebelumnya", "No earlier ticket"),
 }
 
 DAYS = (("Senin", "Monday"), ("Selasa", "Tuesday"), ("Rabu", "Wednesday"),

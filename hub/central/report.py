@@ -29,6 +29,7 @@ from hub.reports.period import Period
 from hub.reports.queries import FINAL_OUTCOMES, ChainHead, OutcomeCounts
 from hub.reports.report import CATEGORY_LABELS
 from hub.reports.skm import NO_ANSWERS, IkmWeight, SkmResult, SkmSums, skm_result
+from hub.reports.stats import share
 
 Dimension = Literal["mpp", "tenant", "service", "category", "month", "day"]
 DIMENSIONS: dict[str, str] = {"mpp": "mpp_id", "tenant": "tenant_id", "service": "service_id",
@@ -85,7 +86,7 @@ class DocumentLine:
     @property
     def incomplete_share(self) -> float | None:
         """Incomplete-document visits among those finished (0–1)."""
-        return self.incomplete / self.finished if self.finished else None
+        return share(self.incomplete, self.finished)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hub.reports.period import Period, period_filter, visits_source
+from hub.reports.stats import share
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class ServiceOutcomes:
     @property
     def incomplete_share(self) -> float | None:
         """Incomplete-document visits among those finished (0–1; None: none finished)."""
-        return self.incomplete / self.finished if self.finished else None
+        return share(self.incomplete, self.finished)
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,8 +144,7 @@ def test_a_shipper_killed_mid_batch_loses_and_doubles_nothing(
                     "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
                     "'antrean-central' AND wait_event_type = 'Lock'").fetchone()[0]:  # type: ignore[index]
                     assert child.poll() is None and time.monotonic() < deadline
-                    # ok: PostgreSQL cannot signal "a backend waits on a lock"; a bounded poll
-                    time.sleep(0.02)
+                    time.sleep(0.02)  # ok: PostgreSQL cannot signal "a backend waits on a lock"
                 # Mid-batch: the waiting transaction has written this batch's events already.
                 assert watcher.execute(
                     "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "

@@ -35,12 +35,12 @@ def limited_mall(printer: dict[str, Any]) -> Any:
     return parse_config(data)
 
 
-def type_digits(qtbot: Any, kiosk: Any, digits: str) -> None:
+def type_digits(qtbot: Any, kiosk: Any, digits: str, page: str = "identity") -> None:
+    """Tap the digit keys of a kiosk page (the identity page's, or the link page's)."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QPushButton
 
-    page = kiosk.window.pages["identity"]
-    keys = {b.text(): b for b in page.findChildren(QPushButton, "key")}
+    keys = {b.text(): b for b in kiosk.window.pages[page].findChildren(QPushButton, "key")}
     for digit in digits:
         qtbot.mouseClick(keys[digit], Qt.MouseButton.LeftButton)
 

@@ -12,6 +12,7 @@ import pytest
 from tests.hub.harness import HubThread
 from tests.kiosk.conftest import kiosk_mall, start_kiosk
 from tests.kiosk.screenshot_check import assert_drawn
+from tests.kiosk.test_identity import type_digits
 from tests.kiosk.test_kiosk import take_a_ticket, tap_button, texts, walk_to_ktp
 
 pytestmark = [pytest.mark.gui, pytest.mark.integration]
@@ -22,13 +23,7 @@ def link_number(qtbot: Any, kiosk: Any, prefix: str, digits: str) -> None:
     tap_button(qtbot, kiosk, "Lanjutan dari nomor antrean lain?")
     assert kiosk.window.screen_name == "link"
     tap_button(qtbot, kiosk, prefix)
-    page = kiosk.window.pages["link"]
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QPushButton
-
-    keys = {b.text(): b for b in page.findChildren(QPushButton, "key")}
-    for digit in digits:
-        qtbot.mouseClick(keys[digit], Qt.MouseButton.LeftButton)
+    type_digits(qtbot, kiosk, digits, page="link")
 
 
 def test_a_second_ticket_continues_the_first_visit(qtbot: Any, tmp_path: Path) -> None:
